@@ -1,0 +1,143 @@
+package dev.dbbrain.reactive;
+
+import dev.dbbrain.reactive.internal.Tc3Signer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * Sends one signed API call and reads its answer: resolve credentials, sign, POST, read a bounded body, decode.
+ * Everything here runs on the caller's or Netty's threads without blocking.
+ */
+final class ApiTransport {
+
+    /**
+     * The Content-Type the Java SDK signs and sends. The header sent must be byte-identical to the signed value, so
+     * it is one constant used for both.
+     */
+    static final String CONTENT_TYPE = "application/json; charset=utf-8";
+    private static final int SNIPPET_CHARS = 512;
+
+    private final HttpClient http;
+    private final Endpoint endpoint;
+    private final CredentialsProvider credentials;
+    private final Clock clock;
+    private final String region;
+    private final Language language;
+    private final String requestClient;
+    private final Duration responseTimeout;
+    private final int maxResponseSize;
+    private final boolean signActionHeader;
+    private final Tc3Signer signer = new Tc3Signer();
+
+    ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
+            Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
+            boolean signActionHeader) {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.region = region;
+        this.language = language;
+        this.requestClient = requestClient;
+        this.responseTimeout = responseTimeout;
+        this.maxResponseSize = maxResponseSize;
+        this.signActionHeader = signActionHeader;
+    }
+
+    <T> Mono<T> call(ApiAction action, byte[] body, Function<byte[], T> decoder) {
+        return Mono.defer(credentials::resolveCredentials)
+                .switchIfEmpty(Mono.error(() -> new DbbrainCredentialsException(
+                        "credentials provider " + credentials + " completed without credentials")))
+                .onErrorMap(e -> !(e instanceof DbbrainException) && !(e instanceof Error),
+                        e -> new DbbrainCredentialsException("credentials provider " + credentials + " failed: "
+                                + e.getClass().getSimpleName(), false, e))
+                .flatMap(c -> send(action, body, c, decoder));
+    }
+
+    private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder) {
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
+        String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
+                body, timestamp, ApiAction.SERVICE, extra);
+        return http.post()
+                .uri(endpoint.uri())
+                .send((request, out) -> {
+                    request.responseTimeout(responseTimeout);
+                    HttpHeaders h = request.requestHeaders();
+                    h.set(HttpHeaderNames.HOST, endpoint.hostHeader());
+                    h.set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+                    h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                    h.set("X-TC-Action", action.actionName());
+                    h.set("X-TC-Version", ApiAction.VERSION);
+                    h.set("X-TC-Timestamp", Long.toString(timestamp));
+                    h.set("X-TC-RequestClient", requestClient);
+                    if (region != null) {
+                        h.set("X-TC-Region", region);
+                    }
+                    if (language != null) {
+                        h.set("X-TC-Language", language.tag());
+                    }
+                    c.token().ifPresent(token -> h.set("X-TC-Token", token));
+                    return out.sendByteArray(Mono.just(body));
+                })
+                .response((response, content) -> read(action, response, content, decoder))
+                .next()
+                .onErrorMap(Failures::isTransport, e -> Failures.transport(action.actionName(), e, responseTimeout));
+    }
+
+    private <T> Mono<T> read(ApiAction action, HttpClientResponse response, ByteBufFlux content,
+            Function<byte[], T> decoder) {
+        int status = response.status().code();
+        String name = action.actionName();
+        long declared = contentLength(response.responseHeaders());
+        if (declared > maxResponseSize) {
+            return Mono.error(tooLarge(name, status));
+        }
+        return BoundedBody.collect(content.asByteArray(), maxResponseSize)
+                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(name, status))
+                .map(bytes -> {
+                    if (status != 200) {
+                        throw new DbbrainHttpException(name, status, snippet(bytes));
+                    }
+                    return decoder.apply(bytes);
+                });
+    }
+
+    private DbbrainException tooLarge(String action, int status) {
+        String what = "body larger than the maximum response size of " + maxResponseSize + " bytes";
+        return status == 200 ? new DbbrainDecodingException(action, what, null, null)
+                : new DbbrainHttpException(action, status, "(" + what + ")");
+    }
+
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String snippet(byte[] bytes) {
+        String text = new String(bytes, 0, Math.min(bytes.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8);
+        text = text.replaceAll("\\s+", " ").strip();
+        return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+}

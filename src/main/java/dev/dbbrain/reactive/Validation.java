@@ -1,0 +1,41 @@
+package dev.dbbrain.reactive;
+
+/** Argument checks whose messages name the argument. */
+final class Validation {
+
+    private Validation() {
+    }
+
+    /** Returns the value if it has visible text; otherwise throws naming the argument. */
+    static String requireText(String value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+
+    /** Returns the value if it has visible text and no whitespace or control characters (it goes into a header). */
+    static String requireToken(String value, String name) {
+        requireText(value, name);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                throw new IllegalArgumentException(name + " must not contain whitespace or control characters");
+            }
+        }
+        return value;
+    }
+
+    static java.time.Duration requirePositive(java.time.Duration value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+}
