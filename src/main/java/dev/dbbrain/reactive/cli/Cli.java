@@ -1,0 +1,202 @@
+package dev.dbbrain.reactive.cli;
+
+import dev.dbbrain.reactive.Credentials;
+import dev.dbbrain.reactive.CredentialsProvider;
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.DbbrainException;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Parses the command line, sets up the client (or the embedded emulator) and runs one command. Runs on the
+ * caller's thread, which it blocks while the command runs: this is a program's main thread, never an event loop.
+ */
+final class Cli {
+
+    static final int OK = 0;
+    static final int TASK_FAILED = 1;
+    static final int USAGE = 2;
+    static final int API_ERROR = 3;
+
+    private static final Set<String> GLOBAL = Set.of("endpoint", "region", "output", "verbose", "emulator", "help");
+    private static final Set<String> EMULATOR_OPTIONS = Set.of("port", "secret-id", "secret-key", "proxies", "step-ms",
+            "proxy-failure", "rate-limit", "latency-ms", "fault-502", "fault-reset", "fault-malformed",
+            "fault-internal-error", "fault-throttle");
+
+    static final String USAGE_TEXT = """
+            Usage: dbbrain [global options] <command> [options]
+
+            Kill the sessions on a Tencent Cloud Redis instance's proxy nodes through DBbrain, and follow the task.
+
+            Commands:
+              kill       create a session-kill task per instance and follow each until it ends
+              describe   show the state of some tasks of an instance
+              emulator   run the local DBbrain emulator in the foreground
+
+            Global options:
+              --endpoint URL        API endpoint (default https://dbbrain.tencentcloudapi.com)
+              --region R            region sent as X-TC-Region, e.g. ap-guangzhou
+              --output text|json    text for people (default), json for one object per line
+              --verbose             stack traces and emulator statistics
+              --emulator            run against an embedded emulator: no account needed, nothing real is killed
+              --help                this help; 'dbbrain <command> --help' for a command
+
+            Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN),
+            else the [default] section of the profile file (TENCENTCLOUD_CREDENTIALS_FILE,
+            ~/.tencentcloud/credentials, /etc/tencentcloud/credentials).
+
+            Exit codes: 0 all tasks finished, 1 some task failed, 2 usage or configuration error,
+                        3 API or transport error.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    Cli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) {
+        Args args;
+        try {
+            args = Args.parse(argv);
+        } catch (Args.UsageException e) {
+            return usage(e.getMessage());
+        }
+        boolean verbose = args.flag("verbose");
+        try {
+            if (args.command == null) {
+                if (args.flag("help")) {
+                    out.print(USAGE_TEXT);
+                    return OK;
+                }
+                return usage("no command given");
+            }
+            return switch (args.command) {
+                case "kill" -> new KillCommand(this).run(args);
+                case "describe" -> new DescribeCommand(this).run(args);
+                case "emulator" -> new EmulatorCommand(this).run(args);
+                case "help" -> {
+                    out.print(USAGE_TEXT);
+                    yield OK;
+                }
+                default -> usage("unknown command '" + args.command + "'");
+            };
+        } catch (Args.UsageException e) {
+            return usage(e.getMessage());
+        } catch (DbbrainException e) {
+            output(args).error(null, e);
+            return API_ERROR;
+        } catch (RuntimeException e) {
+            err.println("error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return API_ERROR;
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("dbbrain: " + problem + " (try --help)");
+        return USAGE;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    Output output(Args args) {
+        String format = args.get("output", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new Args.UsageException("--output must be text or json, was '" + format + "'");
+        }
+        return new Output(out, err, format.equals("json"), args.flag("verbose"));
+    }
+
+    /** Checks that only the command's own options, the global ones and (with --emulator) emulator ones are used. */
+    static void allow(Args args, Set<String> commandOptions) {
+        Set<String> allowed = new HashSet<>(GLOBAL);
+        allowed.addAll(commandOptions);
+        if (args.flag("emulator") || "emulator".equals(args.command)) {
+            allowed.addAll(EMULATOR_OPTIONS);
+        }
+        args.allowOnly(allowed);
+    }
+
+    /** The client and, with --emulator, the embedded emulator it talks to; closing it stops both. */
+    record Session(DbbrainClient client, DbbrainEmulator emulator) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            if (emulator != null) {
+                emulator.stop();
+            }
+        }
+    }
+
+    Session session(Args args, Output output) {
+        DbbrainClient.Builder builder = DbbrainClient.builder();
+        String region = args.get("region", null);
+        if (region != null) {
+            builder.region(region);
+        }
+        if (args.flag("emulator")) {
+            if (args.get("endpoint", null) != null) {
+                throw new Args.UsageException("--emulator and --endpoint exclude each other");
+            }
+            Credentials demo = demoCredentials();
+            DbbrainEmulator emulator = emulatorBuilder(args, 0, 300)
+                    .credentials(demo.secretId(), demo.secretKey()).start();
+            output.info("Using the embedded DBbrain emulator at " + emulator.endpoint()
+                    + " (nothing real is touched)");
+            builder.endpoint(emulator.endpoint()).credentials(demo);
+            return new Session(builder.build(), emulator);
+        }
+        String endpoint = args.get("endpoint", DbbrainClient.DEFAULT_ENDPOINT);
+        builder.endpoint(endpoint);
+        CredentialsProvider chain = CredentialsProvider.defaultChain();
+        try {
+            // Resolve once up front so a missing key is one clear line, before any task is created.
+            Credentials found = chain.resolveCredentials().block(Duration.ofSeconds(30));
+            builder.credentials(found);
+        } catch (DbbrainException e) {
+            throw new Args.UsageException(e.getMessage() + ". To try without an account, add --emulator.");
+        }
+        return new Session(builder.build(), null);
+    }
+
+    static DbbrainEmulator.Builder emulatorBuilder(Args args, int defaultPort, int defaultStepMs) {
+        DbbrainEmulator.Builder b = DbbrainEmulator.builder()
+                .port(args.intValue("port", defaultPort, 0, 65535))
+                .proxies(args.intValue("proxies", 3, 1, 1000))
+                .stepDuration(Duration.ofMillis(args.intValue("step-ms", defaultStepMs, 1, 3_600_000)))
+                .proxyFailureProbability(args.probability("proxy-failure"))
+                .rateLimit(args.intValue("rate-limit", 20, 0, 1_000_000))
+                .fault502(args.probability("fault-502"))
+                .faultReset(args.probability("fault-reset"))
+                .faultMalformed(args.probability("fault-malformed"))
+                .faultInternalError(args.probability("fault-internal-error"))
+                .faultThrottle(args.probability("fault-throttle"));
+        int latencyMs = args.intValue("latency-ms", 0, 0, 600_000);
+        if (latencyMs > 0) {
+            b.latency(Duration.ofMillis(latencyMs));
+        }
+        return b;
+    }
+
+    static Credentials demoCredentials() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String hex = HexFormat.of().formatHex(random);
+        return Credentials.of("AKIDemulator" + hex.substring(0, 12), "emulator-" + hex);
+    }
+}
