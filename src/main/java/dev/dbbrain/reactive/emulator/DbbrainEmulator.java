@@ -1,0 +1,510 @@
+package dev.dbbrain.reactive.emulator;
+
+import dev.dbbrain.reactive.internal.Tc3Signer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A local HTTP server that answers {@code CreateProxySessionKillTask} and {@code DescribeProxySessionKillTasks}
+ * the way the Tencent Cloud DBbrain endpoint does, for testing applications without an account or network.
+ *
+ * <p>It checks what the real service checks, in the same order and with the same error codes: the common
+ * {@code X-TC-*} headers, the TC3-HMAC-SHA256 signature (against the credentials given to the builder), the
+ * timestamp skew, the rate limit of 20 requests per second per action, and the body. Every answer is HTTP 200
+ * with the service's JSON envelope. Tasks progress through {@code created}, {@code chosen}, {@code running} to
+ * {@code finished} or {@code failed} as the emulator's {@link Builder#clock(Clock) clock} advances; no timer runs,
+ * so a test with a hand-driven clock is fully deterministic. Faults (gateway errors, connection resets,
+ * truncated bodies, {@code InternalError}, throttling) and latency can be injected.
+ *
+ * <p>Any Redis instance ID of the form {@code crs-} followed by eight lower-case letters or digits exists, with
+ * {@link Builder#proxies(int) N} proxies named {@code <instanceId>-proxy-1} to {@code -N}; other IDs are
+ * {@code ResourceNotFound}. {@code GET /_emulator/stats} (no authentication) returns the same data as
+ * {@link #stats()} as JSON.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * try (DbbrainEmulator emulator = DbbrainEmulator.builder()
+ *         .credentials("AKIDtest", "test-secret-key")
+ *         .stepDuration(Duration.ofMillis(100))
+ *         .start()) {
+ *     // point the client at emulator.endpoint() with the same credentials
+ * }
+ * }</pre>
+ *
+ * <p>Threading: requests are served on Reactor Netty's event loops without blocking them. {@link Builder#start()}
+ * and {@link #stop()} wait for the socket to be bound or closed, so call them from a test or main thread.
+ */
+public final class DbbrainEmulator implements AutoCloseable {
+
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DisposableServer server;
+    private final String endpoint;
+    private final Clock clock;
+    private final TrafficRecorder traffic;
+    private final TaskBook tasks;
+    private final List<String> secretIds;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private DbbrainEmulator(EmulatorSettings settings) {
+        this.clock = settings.clock();
+        this.traffic = new TrafficRecorder();
+        this.secretIds = List.copyOf(settings.credentials().keySet());
+        Random random = new Random(settings.seed());
+        this.tasks = new TaskBook(random, settings.proxyFailureProbability(), settings.stepDuration().toMillis());
+        KillTaskService service = new KillTaskService(new InstanceCatalog(settings.proxies()), tasks,
+                new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat())), settings.maxAsyncRequestIds());
+        ApiProcessor processor = new ApiProcessor(clock, new SignatureVerifier(settings.credentials()),
+                new RateLimiter(settings.rateLimit()), service);
+        EmulatorHandler handler = new EmulatorHandler(clock, traffic, new FaultInjector(settings.faults(), random),
+                processor, () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
+        warmUp();
+        this.server = HttpServer.create()
+                .host(settings.host())
+                .port(settings.port())
+                .handle(handler::handle)
+                .bindNow(BIND_TIMEOUT);
+        this.endpoint = "http://" + urlHost(settings.host()) + ":" + server.port();
+    }
+
+    /**
+     * Returns a builder with the defaults described on each of its methods.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the base URL to send API requests to, such as {@code http://127.0.0.1:41234} (no trailing slash).
+     *
+     * @return the endpoint URL
+     */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Returns the port the emulator listens on (the ephemeral port chosen by the system when port 0 was asked).
+     *
+     * @return the bound port
+     */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Returns what the emulator has seen so far, with each task's status as of now on the emulator's clock.
+     *
+     * @return an immutable snapshot, the same data as {@code GET /_emulator/stats}
+     */
+    public EmulatorStats stats() {
+        long now = clock.millis();
+        TrafficRecorder.Snapshot counts = traffic.snapshot();
+        List<EmulatorStats.Task> summaries = new ArrayList<>();
+        for (KillTask task : tasks.all()) {
+            summaries.add(new EmulatorStats.Task(task.instanceId(), task.asyncRequestId(),
+                    task.at(now).status().apiValue()));
+        }
+        return new EmulatorStats(counts.requests(), counts.errors(), counts.maxInOneSecond(), tasks.created(),
+                summaries);
+    }
+
+    /**
+     * Stops the server; calling it again does nothing. From a test or main thread it waits (up to five seconds)
+     * until the port is closed; from a non-blocking thread it only starts the shutdown.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        if (Schedulers.isInNonBlockingThread()) {
+            server.dispose();
+        } else {
+            server.disposeNow(STOP_TIMEOUT);
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Describes the emulator by endpoint and accepted SecretIds; never shows a secret key or token.
+     *
+     * @return a description for logs
+     */
+    @Override
+    public String toString() {
+        return "DbbrainEmulator[endpoint=" + endpoint + ", secretIds=" + secretIds + "]";
+    }
+
+    /**
+     * Loads the JCA providers, Jackson and the formatters here, on the starting thread: their first use may read
+     * files, which must not happen on an event loop.
+     */
+    private static void warmUp() {
+        String date = Tc3Signer.utcDate(0);
+        Tc3Signer.signature("warm-up", date, SignatureVerifier.SERVICE, Tc3Signer.sha256Hex(new byte[0]));
+        BodyParameters.parse("{}".getBytes(StandardCharsets.UTF_8));
+        Envelopes.error(ApiFailure.internalError());
+        TimeFormat.of(false).format(0);
+        TimeFormat.of(true).format(0);
+    }
+
+    private static String urlHost(String host) {
+        if ("0.0.0.0".equals(host)) {
+            return "127.0.0.1";
+        }
+        if ("::".equals(host) || "[::]".equals(host)) {
+            return "[::1]";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /**
+     * Configures and starts a {@link DbbrainEmulator}. Each setter checks its argument at once and throws
+     * {@link IllegalArgumentException} naming it; {@link #start()} may be called more than once, each call
+     * starting an independent emulator with the configuration of that moment. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private static final Duration MAX_STEP = Duration.ofDays(365);
+        private static final Duration MAX_LATENCY = Duration.ofDays(1);
+
+        private String host = "127.0.0.1";
+        private int port;
+        private final Map<String, Credential> credentials = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Schedulers.parallel();
+        private int proxies = 3;
+        private Duration stepDuration = Duration.ofMillis(500);
+        private double proxyFailureProbability;
+        private int rateLimit = 20;
+        private int maxAsyncRequestIds;
+        private boolean legacyTimeFormat;
+        private long seed = 20_210_527L;
+        private Duration latency = Duration.ZERO;
+        private double fault502;
+        private double faultReset;
+        private double faultMalformed;
+        private double faultInternalError;
+        private double faultThrottle;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the address to listen on; default {@code 127.0.0.1}.
+         *
+         * @param host a host name or IP address
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = notBlank(host, "host");
+            return this;
+        }
+
+        /**
+         * Sets the port to listen on; default 0, an ephemeral port chosen by the system (see
+         * {@link DbbrainEmulator#port()}).
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Accepts requests signed with this permanent key pair. May be called several times for several pairs;
+         * a SecretId given again replaces its earlier key.
+         *
+         * @param secretId the SecretId
+         * @param secretKey the SecretKey
+         * @return this builder
+         */
+        public Builder credentials(String secretId, String secretKey) {
+            String id = notBlank(secretId, "secretId");
+            credentials.put(id, new Credential(id, notEmpty(secretKey, "secretKey"), null));
+            return this;
+        }
+
+        /**
+         * Accepts requests signed with this temporary key pair when they carry {@code token} in
+         * {@code X-TC-Token}; otherwise they fail with {@code AuthFailure.TokenFailure}.
+         *
+         * @param secretId the temporary SecretId
+         * @param secretKey the temporary SecretKey
+         * @param token the session token
+         * @return this builder
+         */
+        public Builder temporaryCredentials(String secretId, String secretKey, String token) {
+            String id = notBlank(secretId, "secretId");
+            credentials.put(id, new Credential(id, notEmpty(secretKey, "secretKey"), notEmpty(token, "token")));
+            return this;
+        }
+
+        /**
+         * Sets the clock for everything time-related: the timestamp check, the rate-limit windows, task
+         * progression, the times in {@code TaskInfo} and the stats windows; default {@link Clock#systemUTC()}.
+         * A clock a test moves by hand makes the emulator deterministic.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = notNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler the {@link #latency(Duration) latency} delays run on; default
+         * {@link Schedulers#parallel()}. A virtual-time scheduler makes latency tests instant.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = notNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Sets how many proxies every instance has; default 3.
+         *
+         * @param proxies at least 1
+         * @return this builder
+         */
+        public Builder proxies(int proxies) {
+            if (proxies < 1) {
+                throw new IllegalArgumentException("proxies must be at least 1, got " + proxies);
+            }
+            this.proxies = proxies;
+            return this;
+        }
+
+        /**
+         * Sets how long each stage of a task takes on the clock; default 500 ms. A task is {@code created} for
+         * one step, {@code chosen} for one step, then {@code running} while its proxies complete one per step.
+         *
+         * @param stepDuration zero (tasks are done at once) up to 365 days
+         * @return this builder
+         */
+        public Builder stepDuration(Duration stepDuration) {
+            this.stepDuration = duration(stepDuration, "stepDuration", MAX_STEP);
+            return this;
+        }
+
+        /**
+         * Sets the probability that the kill fails on a proxy, decided when the task is created; default 0.
+         * A task with any failed proxy ends {@code failed}.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder proxyFailureProbability(double probability) {
+            this.proxyFailureProbability = probability(probability, "proxyFailureProbability");
+            return this;
+        }
+
+        /**
+         * Sets the most requests admitted per SecretId and action in any sliding second; default 20, the
+         * documented limit. Requests over it get {@code RequestLimitExceeded}.
+         *
+         * @param requestsPerSecond 0 (no limit) or more
+         * @return this builder
+         */
+        public Builder rateLimit(int requestsPerSecond) {
+            this.rateLimit = nonNegative(requestsPerSecond, "rateLimit");
+            return this;
+        }
+
+        /**
+         * Sets the most elements of {@code AsyncRequestIds} one Describe may carry, above which it gets
+         * {@code InvalidParameterValue}; default 0, no limit (the service documents none).
+         *
+         * @param max 0 (no limit) or more
+         * @return this builder
+         */
+        public Builder maxAsyncRequestIds(int max) {
+            this.maxAsyncRequestIds = nonNegative(max, "maxAsyncRequestIds");
+            return this;
+        }
+
+        /**
+         * Writes {@code TaskInfo} times as {@code 2022-02-11 10:22:46} instead of the default ISO-8601
+         * {@code 2022-02-11T10:22:46+08:00}; both forms appear in the official examples. Both are UTC+8.
+         *
+         * @param legacy true for the legacy form
+         * @return this builder
+         */
+        public Builder legacyTimeFormat(boolean legacy) {
+            this.legacyTimeFormat = legacy;
+            return this;
+        }
+
+        /**
+         * Seeds the random numbers behind fault injection and proxy failures; default a fixed seed, so runs are
+         * reproducible (as far as concurrent requests arrive in the same order).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Delays every API answer by this much, on the {@link #scheduler(Scheduler) scheduler}; default zero.
+         *
+         * @param latency zero up to one day
+         * @return this builder
+         */
+        public Builder latency(Duration latency) {
+            this.latency = duration(latency, "latency", MAX_LATENCY);
+            return this;
+        }
+
+        /**
+         * Sets the probability that a request is answered by a gateway error page instead of the service:
+         * HTTP 502 and 503 alternately, with a small HTML body; default 0.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder fault502(double probability) {
+            this.fault502 = probability(probability, "fault502");
+            return this;
+        }
+
+        /**
+         * Sets the probability that a request is answered by resetting the connection (TCP RST), after its body
+         * was received; default 0.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder faultReset(double probability) {
+            this.faultReset = probability(probability, "faultReset");
+            return this;
+        }
+
+        /**
+         * Sets the probability that a request is answered by HTTP 200 with a truncated JSON envelope; default 0.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder faultMalformed(double probability) {
+            this.faultMalformed = probability(probability, "faultMalformed");
+            return this;
+        }
+
+        /**
+         * Sets the probability that a request is answered by the error {@code InternalError}; default 0.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder faultInternalError(double probability) {
+            this.faultInternalError = probability(probability, "faultInternalError");
+            return this;
+        }
+
+        /**
+         * Sets the probability that a request is answered by the error {@code RequestLimitExceeded}, whatever the
+         * rate limit; default 0.
+         *
+         * @param probability 0 to 1
+         * @return this builder
+         */
+        public Builder faultThrottle(double probability) {
+            this.faultThrottle = probability(probability, "faultThrottle");
+            return this;
+        }
+
+        /**
+         * Binds the server and returns the running emulator. Fault probabilities are rolled once per request, in
+         * the order 502/503, reset, malformed, InternalError, throttle; they are exact while they add up to at
+         * most 1.
+         *
+         * <p>Blocks until the port is bound: call it from a test or main thread, never from an event loop.
+         *
+         * @return the running emulator
+         * @throws IllegalStateException if no credentials were configured
+         */
+        public DbbrainEmulator start() {
+            if (credentials.isEmpty()) {
+                throw new IllegalStateException("No credentials configured: call credentials(secretId, secretKey)"
+                        + " or temporaryCredentials(...) before start(), so the emulator can verify signatures.");
+            }
+            return new DbbrainEmulator(new EmulatorSettings(host, port, credentials, clock, scheduler, proxies,
+                    stepDuration, proxyFailureProbability, rateLimit, maxAsyncRequestIds, legacyTimeFormat, seed,
+                    latency, new FaultRates(fault502, faultReset, faultMalformed, faultInternalError,
+                            faultThrottle)));
+        }
+
+        private static <T> T notNull(T value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            return value;
+        }
+
+        private static String notEmpty(String value, String name) {
+            if (notNull(value, name).isEmpty()) {
+                throw new IllegalArgumentException(name + " must not be empty");
+            }
+            return value;
+        }
+
+        private static String notBlank(String value, String name) {
+            if (notNull(value, name).isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+
+        private static int nonNegative(int value, String name) {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + value);
+            }
+            return value;
+        }
+
+        private static double probability(double value, String name) {
+            if (!(value >= 0 && value <= 1)) {
+                throw new IllegalArgumentException(name + " must be a probability between 0 and 1, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration duration(Duration value, String name, Duration max) {
+            if (notNull(value, name).isNegative() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be between 0 and " + max + ", got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.dbbrain.reactive.emulator;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The Reactor Netty handler: serves {@code GET /_emulator/stats}, and for every other request counts it, rolls
+ * for a fault, receives the body (bounded), decides the reply, waits the configured latency on the scheduler
+ * (never on the event loop) and writes the reply.
+ */
+final class EmulatorHandler {
+
+    static final String STATS_PATH = "/_emulator/stats";
+
+    private final Clock clock;
+    private final TrafficRecorder traffic;
+    private final FaultInjector faults;
+    private final ApiProcessor processor;
+    private final Supplier<byte[]> statsJson;
+    private final Duration latency;
+    private final Scheduler scheduler;
+
+    EmulatorHandler(Clock clock, TrafficRecorder traffic, FaultInjector faults, ApiProcessor processor,
+            Supplier<byte[]> statsJson, Duration latency, Scheduler scheduler) {
+        this.clock = clock;
+        this.traffic = traffic;
+        this.faults = faults;
+        this.processor = processor;
+        this.statsJson = statsJson;
+        this.latency = latency;
+        this.scheduler = scheduler;
+    }
+
+    Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        String path = RequestTarget.path(request.uri());
+        if (HttpMethod.GET.equals(request.method()) && STATS_PATH.equals(path)) {
+            return Mono.fromSupplier(statsJson).flatMap(json ->
+                    ReplyWriter.send(response, HttpResponseStatus.OK, "application/json", json));
+        }
+        traffic.request(request.requestHeaders().get(ApiCall.ACTION_HEADER), clock.millis());
+        Fault fault = faults.roll();
+        return BodyReader.read(request, ApiProcessor.MAX_BODY_BYTES)
+                .map(body -> fault == Fault.NONE
+                        ? processor.process(request.method().name(), path, request.requestHeaders(), body)
+                        : faults.reply(fault))
+                .doOnNext(this::count)
+                .doOnNext(reply -> closeIfBodyUnread(request, response))
+                .delayUntil(reply -> latency.isZero() ? Mono.empty() : Mono.delay(latency, scheduler))
+                .flatMap(reply -> ReplyWriter.write(request, response, reply))
+                // The body can only fail to arrive when the client went away: there is nobody to answer.
+                .onErrorResume(error -> Mono.empty());
+    }
+
+    /**
+     * A client that sent {@code Expect: 100-continue} and gets a final answer instead of 100 does not send its
+     * body; keeping the connection would make the next request on it be read as that body. Closing it is the
+     * other option RFC 9110 (section 10.1.1) gives the server.
+     */
+    private static void closeIfBodyUnread(HttpServerRequest request, HttpServerResponse response) {
+        String expect = request.requestHeaders().get(HttpHeaderNames.EXPECT);
+        if (expect != null && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)
+                && BodyReader.skipsBody(request, ApiProcessor.MAX_BODY_BYTES)) {
+            response.keepAlive(false);
+        }
+    }
+
+    private void count(Reply reply) {
+        String key = reply.errorKey();
+        if (key != null) {
+            traffic.error(key);
+        }
+    }
+}

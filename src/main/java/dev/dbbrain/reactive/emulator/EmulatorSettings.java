@@ -1,0 +1,28 @@
+package dev.dbbrain.reactive.emulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import reactor.core.scheduler.Scheduler;
+
+/** The validated, immutable configuration of one emulator, snapshotted from its builder at {@code start()}. */
+record EmulatorSettings(
+        String host,
+        int port,
+        Map<String, Credential> credentials,
+        Clock clock,
+        Scheduler scheduler,
+        int proxies,
+        Duration stepDuration,
+        double proxyFailureProbability,
+        int rateLimit,
+        int maxAsyncRequestIds,
+        boolean legacyTimeFormat,
+        long seed,
+        Duration latency,
+        FaultRates faults) {
+
+    EmulatorSettings {
+        credentials = Map.copyOf(credentials);
+    }
+}
