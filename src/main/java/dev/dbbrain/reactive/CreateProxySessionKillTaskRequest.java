@@ -19,6 +19,9 @@ public record CreateProxySessionKillTaskRequest(String instanceId, String produc
     /**
      * Validates the parameters.
      *
+     * @param instanceId see the record description
+     * @param product see the record description
+     * @param instanceProxyId see the record description
      * @throws IllegalArgumentException if {@code instanceId} or {@code product} is blank, or {@code instanceProxyId}
      *     is present but blank
      */

@@ -13,6 +13,8 @@ public record CreateProxySessionKillTaskResponse(long asyncRequestId, String req
     /**
      * Creates a response.
      *
+     * @param asyncRequestId see the record description
+     * @param requestId see the record description
      * @throws NullPointerException if {@code requestId} is {@code null}
      */
     public CreateProxySessionKillTaskResponse {

@@ -9,8 +9,11 @@ public final class DbbrainApiException extends DbbrainException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The Tencent Cloud error code. */
     private final String errorCode;
+    /** The service's message. */
     private final String errorMessage;
+    /** The service's RequestId, or null. */
     private final String requestId;
 
     /**

@@ -9,6 +9,7 @@ public final class DbbrainDecodingException extends DbbrainException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The service's RequestId if it could be read, or null. */
     private final String requestId;
 
     /**

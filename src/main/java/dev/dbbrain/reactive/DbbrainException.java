@@ -12,7 +12,9 @@ public abstract class DbbrainException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The action that failed, or null. */
     private final String action;
+    /** What kind of failure this is. */
     private final ErrorCategory category;
 
     DbbrainException(String action, ErrorCategory category, String message, Throwable cause) {

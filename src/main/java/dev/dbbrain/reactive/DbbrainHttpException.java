@@ -8,7 +8,9 @@ public final class DbbrainHttpException extends DbbrainException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status. */
     private final int status;
+    /** The start of the body. */
     private final String bodySnippet;
 
     /**

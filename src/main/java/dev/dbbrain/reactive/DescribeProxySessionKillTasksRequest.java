@@ -19,6 +19,9 @@ public record DescribeProxySessionKillTasksRequest(String instanceId, List<Long>
     /**
      * Validates the parameters and copies the ID list.
      *
+     * @param instanceId see the record description
+     * @param asyncRequestIds see the record description
+     * @param product see the record description
      * @throws IllegalArgumentException if {@code instanceId} or {@code product} is blank or {@code asyncRequestIds}
      *     is empty
      * @throws NullPointerException if {@code asyncRequestIds} is or contains {@code null}

@@ -17,6 +17,9 @@ public record DescribeProxySessionKillTasksResponse(List<TaskInfo> tasks, long t
     /**
      * Creates a response, copying the task list.
      *
+     * @param tasks see the record description
+     * @param totalCount see the record description
+     * @param requestId see the record description
      * @throws NullPointerException if {@code tasks} or {@code requestId} is {@code null}
      */
     public DescribeProxySessionKillTasksResponse {

@@ -33,6 +33,18 @@ public record TaskInfo(long asyncRequestId, String instanceId, TaskStatus status
     /**
      * Creates a task snapshot, copying the lists.
      *
+     * @param asyncRequestId see the record description
+     * @param instanceId see the record description
+     * @param status see the record description
+     * @param rawStatus see the record description
+     * @param progress see the record description
+     * @param instProxyList see the record description
+     * @param instProxyCount see the record description
+     * @param finishedProxyList see the record description
+     * @param failedProxyList see the record description
+     * @param createTime see the record description
+     * @param startTime see the record description
+     * @param endTime see the record description
      * @throws NullPointerException if any argument is {@code null}
      */
     public TaskInfo {

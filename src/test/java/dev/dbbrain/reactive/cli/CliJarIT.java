@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +91,9 @@ class CliJarIT {
             assertThat(first).matches(".*http://127\\.0\\.0\\.1:\\d+.*");
             String url = first.replaceAll(".*(http://127\\.0\\.0\\.1:\\d+).*", "$1");
             assertThat(r.readLine()).contains("TENCENTCLOUD_SECRET_ID=").contains("TENCENTCLOUD_SECRET_KEY=");
-            java.net.http.HttpResponse<String> stats = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/_emulator/stats")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> stats = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/_emulator/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(stats.statusCode()).isEqualTo(200);
             assertThat(stats.body()).contains("\"tasksCreated\"");
         } finally {

@@ -1,7 +1,7 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.testing.MutableClock;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 
 /** Starts one emulator per test on a hand-driven clock, with the test credentials, and stops it afterwards. */
@@ -34,10 +34,5 @@ abstract class EmulatorTestSupport {
         if (emulator != null) {
             emulator.stop();
         }
-    }
-
-    @AfterAll
-    static void noBufferLeaked() {
-        LeakCheck.assertNoLeaks();
     }
 }

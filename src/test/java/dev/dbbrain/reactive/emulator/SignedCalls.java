@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.testing.MutableClock;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;

@@ -16,12 +16,22 @@ public final class MutableClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
+    /** A clock at the given ISO-8601 instant, such as {@code 2026-11-28T10:00:00Z}. */
+    public static MutableClock at(String instant) {
+        return new MutableClock(Instant.parse(instant));
+    }
+
     public void advance(Duration d) {
         now.updateAndGet(i -> i.plus(d));
     }
 
     public void set(Instant instant) {
         now.set(instant);
+    }
+
+    /** The current time in whole seconds since the epoch, as {@code X-TC-Timestamp} carries it. */
+    public long epochSecond() {
+        return instant().getEpochSecond();
     }
 
     @Override

@@ -12,6 +12,7 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
+    @SuppressWarnings("deprecation")
     public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval, maxActive);
     }
