@@ -115,10 +115,19 @@ final class Args {
     }
 
     /** A command line that cannot be run as given; exit code 2. */
-    static final class UsageException extends RuntimeException {
+    static class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The command line is fine but the environment is not (no credentials); exit code 2, no usage hint. */
+    static final class ConfigurationException extends UsageException {
+        private static final long serialVersionUID = 1L;
+
+        ConfigurationException(String message) {
             super(message);
         }
     }

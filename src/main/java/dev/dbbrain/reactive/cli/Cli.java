@@ -87,6 +87,9 @@ final class Cli {
                 }
                 default -> usage("unknown command '" + args.command + "'");
             };
+        } catch (Args.ConfigurationException e) {
+            err.println("dbbrain: " + e.getMessage());
+            return USAGE;
         } catch (Args.UsageException e) {
             return usage(e.getMessage());
         } catch (DbbrainException e) {
@@ -154,7 +157,7 @@ final class Cli {
                 throw new Args.UsageException("--emulator and --endpoint exclude each other");
             }
             Credentials demo = demoCredentials();
-            DbbrainEmulator emulator = emulatorBuilder(args, 0, 300)
+            DbbrainEmulator emulator = emulatorBuilder(args, 0, 600)
                     .credentials(demo.secretId(), demo.secretKey()).start();
             output.info("Using the embedded DBbrain emulator at " + emulator.endpoint()
                     + " (nothing real is touched)");
@@ -169,7 +172,7 @@ final class Cli {
             Credentials found = chain.resolveCredentials().block(Duration.ofSeconds(30));
             builder.credentials(found);
         } catch (DbbrainException e) {
-            throw new Args.UsageException(e.getMessage() + ". To try without an account, add --emulator.");
+            throw new Args.ConfigurationException(e.getMessage() + ". To try without an account, add --emulator.");
         }
         return new Session(builder.build(), null);
     }
