@@ -77,16 +77,21 @@ final class Cli {
                 }
                 return usage("no command given");
             }
-            return switch (args.command) {
-                case "kill" -> new KillCommand(this).run(args);
-                case "describe" -> new DescribeCommand(this).run(args);
-                case "emulator" -> new EmulatorCommand(this).run(args);
-                case "help" -> {
-                    out.print(USAGE_TEXT);
-                    yield OK;
-                }
-                default -> usage("unknown command '" + args.command + "'");
+            Command command = switch (args.command) {
+                case "kill" -> new KillCommand(this);
+                case "describe" -> new DescribeCommand(this);
+                case "emulator" -> new EmulatorCommand(this);
+                default -> null;
             };
+            if (command == null) {
+                return usage("unknown command '" + args.command + "'");
+            }
+            if (args.flag("help")) {
+                out.print(command.help());
+                return OK;
+            }
+            allow(args, command.options());
+            return command.run(args);
         } catch (Args.ConfigurationException e) {
             err.println("dbbrain: " + e.getMessage());
             return USAGE;
@@ -126,7 +131,7 @@ final class Cli {
     }
 
     /** Checks that only the command's own options, the global ones and (with --emulator) emulator ones are used. */
-    static void allow(Args args, Set<String> commandOptions) {
+    private static void allow(Args args, Set<String> commandOptions) {
         Set<String> allowed = new HashSet<>(GLOBAL);
         allowed.addAll(commandOptions);
         if (args.flag("emulator") || "emulator".equals(args.command)) {

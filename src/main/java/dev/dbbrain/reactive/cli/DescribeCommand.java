@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code describe}: one DescribeProxySessionKillTasks call, each task printed. */
-final class DescribeCommand {
+final class DescribeCommand implements Command {
 
     static final String HELP = """
             Usage: dbbrain describe --instance ID --task N [--task N]... [options]
@@ -33,12 +33,18 @@ final class DescribeCommand {
         this.cli = cli;
     }
 
-    int run(Args args) {
-        if (args.flag("help")) {
-            cli.out().print(HELP);
-            return Cli.OK;
-        }
-        Cli.allow(args, OPTIONS);
+    @Override
+    public String help() {
+        return HELP;
+    }
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public int run(Args args) {
         String instance = args.get("instance", null);
         if (instance == null) {
             throw new Args.UsageException("describe needs --instance");

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code emulator}: runs the DBbrain emulator in the foreground until the process is stopped. */
-final class EmulatorCommand {
+final class EmulatorCommand implements Command {
 
     static final String HELP = """
             Usage: dbbrain emulator [options]
@@ -36,12 +36,18 @@ final class EmulatorCommand {
         this.cli = cli;
     }
 
-    int run(Args args) {
-        if (args.flag("help")) {
-            cli.out().print(HELP);
-            return Cli.OK;
-        }
-        Cli.allow(args, Set.of());
+    @Override
+    public String help() {
+        return HELP;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of();
+    }
+
+    @Override
+    public int run(Args args) {
         String id = args.get("secret-id", null);
         String key = args.get("secret-key", null);
         if ((id == null) != (key == null)) {

@@ -20,7 +20,7 @@ import reactor.util.retry.Retry;
  * interval with retries of throttling and transient errors; the Create call itself is never retried, because it is
  * not idempotent.
  */
-final class KillCommand {
+final class KillCommand implements Command {
 
     static final String HELP = """
             Usage: dbbrain kill --instance ID [--instance ID]... [--proxy-id ID] [options]
@@ -45,12 +45,18 @@ final class KillCommand {
         this.cli = cli;
     }
 
-    int run(Args args) {
-        if (args.flag("help")) {
-            cli.out().print(HELP);
-            return Cli.OK;
-        }
-        Cli.allow(args, OPTIONS);
+    @Override
+    public String help() {
+        return HELP;
+    }
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public int run(Args args) {
         List<String> instances = args.all("instance");
         if (instances.isEmpty()) {
             throw new Args.UsageException("kill needs at least one --instance");
