@@ -289,4 +289,35 @@ class DbbrainClientEmulatorIT {
             assertThat(t.status()).isEqualTo("created");
         });
     }
+
+    @Test
+    void noExceptionTextOrToStringEverShowsTheSecretKeyOrToken() {
+        String key = "very-secret-key-7f3a";
+        String token = "very-secret-token-9c1d";
+        emulator = emulatorBuilder().temporaryCredentials("AKIDsecretive", key, token).faultMalformed(0.1)
+                .fault502(0.1).faultReset(0.1).faultInternalError(0.1).rateLimit(0).start();
+        List<DbbrainClient> clients = List.of(
+                clientWith(Credentials.of("AKIDsecretive", key, token)),
+                clientWith(Credentials.of("AKIDsecretive", key)),
+                clientWith(Credentials.of("AKIDsecretive", key + "x", token)),
+                clientWith(Credentials.of("AKIDsecretive", key, token + "x")));
+        StringBuilder everything = new StringBuilder();
+        for (DbbrainClient c : clients) {
+            everything.append(c).append('\n');
+            for (int i = 0; i < 20; i++) {
+                Signal<DescribeProxySessionKillTasksResponse> outcome = c.describeProxySessionKillTasks(
+                        DescribeProxySessionKillTasksRequest.of(INSTANCE, 1)).materialize().block(WAIT);
+                if (outcome.isOnError()) {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    outcome.getThrowable().printStackTrace(new java.io.PrintWriter(trace));
+                    everything.append(trace).append(outcome.getThrowable()).append('\n');
+                }
+            }
+            c.close();
+        }
+        everything.append(Credentials.of("AKIDsecretive", key, token)).append(emulator).append(emulator.stats());
+        assertThat(everything.toString()).contains("AKIDsecretive").contains("SignatureFailure")
+                .contains("TokenFailure").contains("InternalError").contains("HTTP 50").contains("unreadable")
+                .contains("Connection reset").doesNotContain(key).doesNotContain(token);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.testing;
 
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,9 +24,16 @@ public final class ScriptedServer implements AutoCloseable {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final DisposableServer server;
+    private final boolean tls;
 
-    private ScriptedServer(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+    private ScriptedServer(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler,
+            SslContext tls) {
+        this.tls = tls != null;
+        HttpServer http = HttpServer.create().host("127.0.0.1").port(0);
+        if (tls != null) {
+            http = http.secure(spec -> spec.sslContext(tls));
+        }
+        this.server = http
                 .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                         .flatMap(body -> {
                             received.add(new Received(req.requestHeaders().copy(), body));
@@ -35,11 +43,17 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     public static ScriptedServer start(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
-        return new ScriptedServer(handler);
+        return new ScriptedServer(handler, null);
+    }
+
+    /** The same over HTTPS with the given server certificate. */
+    public static ScriptedServer startTls(SslContext tls,
+            BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+        return new ScriptedServer(handler, tls);
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.port();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.port();
     }
 
     public List<Received> received() {
