@@ -19,9 +19,9 @@ public record CreateProxySessionKillTaskRequest(String instanceId, String produc
     /**
      * Validates the parameters.
      *
-     * @param instanceId see the record description
-     * @param product see the record description
-     * @param instanceProxyId see the record description
+     * @param instanceId the instance ID ({@code InstanceId}), such as {@code crs-abcd1234}
+     * @param product the service type ({@code Product}); {@code null} means {@value #REDIS}, the only documented value
+     * @param instanceProxyId a proxy ID of the instance ({@code InstanceProxyId}), or {@code null} to leave it out
      * @throws IllegalArgumentException if {@code instanceId} or {@code product} is blank, or {@code instanceProxyId}
      *     is present but blank
      */

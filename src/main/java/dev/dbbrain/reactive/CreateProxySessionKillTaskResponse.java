@@ -13,8 +13,8 @@ public record CreateProxySessionKillTaskResponse(long asyncRequestId, String req
     /**
      * Creates a response.
      *
-     * @param asyncRequestId see the record description
-     * @param requestId see the record description
+     * @param asyncRequestId the ID of the new task ({@code AsyncRequestId}); pass it to DescribeProxySessionKillTasks
+     * @param requestId the ID the service gave this request ({@code RequestId}), for support tickets
      * @throws NullPointerException if {@code requestId} is {@code null}
      */
     public CreateProxySessionKillTaskResponse {

@@ -59,7 +59,8 @@ public interface CredentialsProvider {
     /**
      * Reads the {@code [default]} section ({@code secret_id}, {@code secret_key}, optional {@code token}) of the
      * profile file named by {@value #ENV_CREDENTIALS_FILE}, else {@code ~/.tencentcloud/credentials}, else
-     * {@code /etc/tencentcloud/credentials}. The file is read again on each request, off the event loop.
+     * {@code /etc/tencentcloud/credentials}. The file is read off the event loop, and a successful read is reused
+     * for a minute, so an edited file takes effect within a minute.
      *
      * @return the provider
      */

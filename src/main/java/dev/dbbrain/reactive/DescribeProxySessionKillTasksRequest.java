@@ -19,9 +19,9 @@ public record DescribeProxySessionKillTasksRequest(String instanceId, List<Long>
     /**
      * Validates the parameters and copies the ID list.
      *
-     * @param instanceId see the record description
-     * @param asyncRequestIds see the record description
-     * @param product see the record description
+     * @param instanceId the instance ID ({@code InstanceId})
+     * @param asyncRequestIds the task IDs ({@code AsyncRequestIds}); at least one; the API documents no maximum
+     * @param product the service type ({@code Product}); {@code null} means {@code redis}
      * @throws IllegalArgumentException if {@code instanceId} or {@code product} is blank or {@code asyncRequestIds}
      *     is empty
      * @throws NullPointerException if {@code asyncRequestIds} is or contains {@code null}

@@ -17,9 +17,9 @@ public record DescribeProxySessionKillTasksResponse(List<TaskInfo> tasks, long t
     /**
      * Creates a response, copying the task list.
      *
-     * @param tasks see the record description
-     * @param totalCount see the record description
-     * @param requestId see the record description
+     * @param tasks the tasks found ({@code Tasks}), immutable
+     * @param totalCount the number of tasks the service reports ({@code TotalCount})
+     * @param requestId the ID the service gave this request ({@code RequestId})
      * @throws NullPointerException if {@code tasks} or {@code requestId} is {@code null}
      */
     public DescribeProxySessionKillTasksResponse {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,35 +12,47 @@ import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Credentials from an INI profile file ({@code [default]}: {@code secret_id}, {@code secret_key}, {@code token}).
- * Every read runs on the injected scheduler (boundedElastic by default), never on the subscriber's thread.
+ * Every read runs on the injected scheduler (boundedElastic by default), never on the subscriber's thread. A
+ * successful read is reused for {@link #REREAD_AFTER}, so a client making 20 requests a second does not read the
+ * file 20 times a second, yet an edited file is picked up within a minute; a failed read is not cached.
  */
 final class ProfileCredentialsProvider implements CredentialsProvider {
 
     private static final long MAX_FILE_BYTES = 64 * 1024;
+    /** How long a successful read is reused. */
+    static final Duration REREAD_AFTER = Duration.ofSeconds(60);
 
     /** Candidate files, in order; an explicit file (from the environment variable or the caller) is a list of one. */
     private final List<Path> candidates;
     private final String explicitSource;
-    private final Scheduler scheduler;
+    private final Mono<Credentials> cachedRead;
 
-    private ProfileCredentialsProvider(List<Path> candidates, String explicitSource, Scheduler scheduler) {
+    private ProfileCredentialsProvider(List<Path> candidates, String explicitSource, Scheduler readOn,
+            Scheduler clock) {
         this.candidates = List.copyOf(candidates);
         this.explicitSource = explicitSource;
-        this.scheduler = scheduler;
+        this.cachedRead = Mono.fromCallable(this::read).subscribeOn(readOn)
+                .cache(found -> REREAD_AFTER, failure -> Duration.ZERO, () -> Duration.ZERO, clock);
     }
 
-    static ProfileCredentialsProvider ofFile(Path file, Scheduler scheduler) {
-        return new ProfileCredentialsProvider(List.of(file), "profile file " + file, scheduler);
+    static ProfileCredentialsProvider ofFile(Path file, Scheduler readOn) {
+        return ofFile(file, readOn, Schedulers.parallel());
     }
 
-    static ProfileCredentialsProvider standard(Map<String, String> env, Scheduler scheduler) {
+    /** As {@link #ofFile(Path, Scheduler)}, with the scheduler whose clock times the reuse of a read. */
+    static ProfileCredentialsProvider ofFile(Path file, Scheduler readOn, Scheduler clock) {
+        return new ProfileCredentialsProvider(List.of(file), "profile file " + file, readOn, clock);
+    }
+
+    static ProfileCredentialsProvider standard(Map<String, String> env, Scheduler readOn) {
         String named = env.get(ENV_CREDENTIALS_FILE);
         if (named != null && !named.isBlank()) {
             return new ProfileCredentialsProvider(List.of(Path.of(named.trim())),
-                    ENV_CREDENTIALS_FILE + "=" + named.trim(), scheduler);
+                    ENV_CREDENTIALS_FILE + "=" + named.trim(), readOn, Schedulers.parallel());
         }
         List<Path> paths = new ArrayList<>();
         String home = System.getProperty("user.home");
@@ -47,12 +60,12 @@ final class ProfileCredentialsProvider implements CredentialsProvider {
             paths.add(Path.of(home, ".tencentcloud", "credentials"));
         }
         paths.add(Path.of("/etc/tencentcloud/credentials"));
-        return new ProfileCredentialsProvider(paths, null, scheduler);
+        return new ProfileCredentialsProvider(paths, null, readOn, Schedulers.parallel());
     }
 
     @Override
     public Mono<Credentials> resolveCredentials() {
-        return Mono.fromCallable(this::read).subscribeOn(scheduler);
+        return cachedRead;
     }
 
     private Credentials read() {

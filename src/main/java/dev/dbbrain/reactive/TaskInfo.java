@@ -33,18 +33,18 @@ public record TaskInfo(long asyncRequestId, String instanceId, TaskStatus status
     /**
      * Creates a task snapshot, copying the lists.
      *
-     * @param asyncRequestId see the record description
-     * @param instanceId see the record description
-     * @param status see the record description
-     * @param rawStatus see the record description
-     * @param progress see the record description
-     * @param instProxyList see the record description
-     * @param instProxyCount see the record description
-     * @param finishedProxyList see the record description
-     * @param failedProxyList see the record description
-     * @param createTime see the record description
-     * @param startTime see the record description
-     * @param endTime see the record description
+     * @param asyncRequestId the task ID ({@code AsyncRequestId})
+     * @param instanceId the instance ID ({@code InstanceId})
+     * @param status the status; decide completion with {@link TaskStatus#isTerminal()}
+     * @param rawStatus the status string exactly as sent ({@code TaskStatus}), kept for statuses this library does not know
+     * @param progress the progress figure ({@code Progress}); 100 when finished, unit otherwise undocumented
+     * @param instProxyList all proxy IDs of the instance ({@code InstProxyList})
+     * @param instProxyCount the number of proxies of the instance ({@code InstProxyCount})
+     * @param finishedProxyList the proxies that completed the kill ({@code FinishedProxyList})
+     * @param failedProxyList the proxies where the kill failed ({@code FailedProxyList})
+     * @param createTime when the task was created ({@code CreateTime})
+     * @param startTime when the task started ({@code StartTime})
+     * @param endTime when the task ended ({@code EndTime})
      * @throws NullPointerException if any argument is {@code null}
      */
     public TaskInfo {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 class CredentialsProviderTest {
 
@@ -126,5 +127,33 @@ class CredentialsProviderTest {
         Credentials c = Credentials.of("a", "b");
         Mono<Credentials> m = CredentialsProvider.of(c).resolveCredentials();
         StepVerifier.create(m.repeat(2)).expectNext(c, c, c).verifyComplete();
+    }
+
+    @Test
+    void profileReadIsReusedForAMinuteThenTheEditedFileIsReadAgain() throws IOException {
+        Path f = file("[default]\nsecret_id=AKIDfirst\nsecret_key=k\n");
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        ProfileCredentialsProvider provider = ProfileCredentialsProvider.ofFile(f, Schedulers.immediate(), clock);
+        StepVerifier.create(provider.resolveCredentials().map(Credentials::secretId)).expectNext("AKIDfirst")
+                .verifyComplete();
+        Files.writeString(f, "[default]\nsecret_id=AKIDsecond\nsecret_key=k\n");
+        clock.advanceTimeBy(ProfileCredentialsProvider.REREAD_AFTER.minusSeconds(1));
+        StepVerifier.create(provider.resolveCredentials().map(Credentials::secretId)).expectNext("AKIDfirst")
+                .verifyComplete();
+        clock.advanceTimeBy(Duration.ofSeconds(2));
+        StepVerifier.create(provider.resolveCredentials().map(Credentials::secretId)).expectNext("AKIDsecond")
+                .verifyComplete();
+        clock.dispose();
+    }
+
+    @Test
+    void failedProfileReadIsNotCached() throws IOException {
+        Path f = dir.resolve("later");
+        ProfileCredentialsProvider provider = ProfileCredentialsProvider.ofFile(f, Schedulers.immediate());
+        StepVerifier.create(provider.resolveCredentials()).expectError(DbbrainCredentialsException.class)
+                .verify(Duration.ofSeconds(5));
+        Files.writeString(f, "[default]\nsecret_id=AKIDnow\nsecret_key=k\n");
+        StepVerifier.create(provider.resolveCredentials().map(Credentials::secretId)).expectNext("AKIDnow")
+                .verifyComplete();
     }
 }
