@@ -30,4 +30,17 @@ class SuiteGuardsTest {
         assertThat(ResourceLeakDetectorFactory.instance().newResourceLeakDetector(Object.class))
                 .isInstanceOf(RecordingLeakDetector.class);
     }
+
+    @Test
+    void blockHoundStillFailsAStampedLockParkOutsideNettysAllocator() {
+        java.util.concurrent.locks.StampedLock lock = new java.util.concurrent.locks.StampedLock();
+        long held = lock.writeLock();
+        try {
+            Mono<Long> contended = Mono.fromCallable(lock::writeLock).subscribeOn(Schedulers.parallel());
+            assertThatThrownBy(() -> contended.block(Duration.ofSeconds(5)))
+                    .hasCauseInstanceOf(BlockingOperationError.class);
+        } finally {
+            lock.unlockWrite(held);
+        }
+    }
 }
