@@ -68,6 +68,7 @@ final class DescribeCommand implements Command {
                     // The CLI's main thread waits here; it is not a Reactor thread.
                     .block(Duration.ofMinutes(2));
             int failed = 0;
+            int finished = 0;
             int missing = 0;
             for (long id : ids) {
                 TaskInfo task = response.tasks().stream().filter(t -> t.asyncRequestId() == id).findFirst().orElse(null);
@@ -78,8 +79,10 @@ final class DescribeCommand implements Command {
                 } else {
                     output.task(task);
                     failed += task.status() == TaskStatus.FAILED ? 1 : 0;
+                    finished += task.status() == TaskStatus.FINISHED ? 1 : 0;
                 }
             }
+            output.summary(ids.length, finished, failed, missing);
             return missing > 0 ? Cli.API_ERROR : failed > 0 ? Cli.TASK_FAILED : Cli.OK;
         }
     }

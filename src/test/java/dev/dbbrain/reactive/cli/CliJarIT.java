@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
+import dev.dbbrain.reactive.Credentials;
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -33,6 +37,10 @@ class CliJarIT {
     }
 
     private Result runJar(String... args) throws IOException, InterruptedException {
+        return runJar(Map.of(), args);
+    }
+
+    private Result runJar(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
         assertThat(JAR).as("built by the package phase").exists();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-jar", JAR.toString()));
@@ -40,6 +48,7 @@ class CliJarIT {
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("TENCENTCLOUD_"));
+        env.putAll(extraEnv);
         Path err = Files.createTempFile(home, "stderr", ".txt");
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -69,6 +78,29 @@ class CliJarIT {
         assertThat(last.get("instanceId").stringValue()).isEqualTo("crs-demo0001");
         assertThat(last.get("finishedProxyList").size()).isEqualTo(3);
         assertThat(json.get(json.size() - 1).get("summary").get("finished").intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void describeAgainstAnEndpointWithCredentialsFromTheEnvironment() throws Exception {
+        java.time.Instant t0 = java.time.Instant.now();
+        dev.dbbrain.reactive.testing.MutableClock clock = new dev.dbbrain.reactive.testing.MutableClock(t0);
+        try (DbbrainEmulator emulator = DbbrainEmulator.builder().credentials("AKIDenvcli", "env-cli-key")
+                .clock(clock).start();
+                DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint()).clock(clock)
+                        .credentials(Credentials.of("AKIDenvcli", "env-cli-key")).build()) {
+            long id = client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-envcli01"))
+                    .block(java.time.Duration.ofSeconds(10)).asyncRequestId();
+            // Long after the task finished, yet well within the 300 s skew allowed against the CLI's real clock.
+            clock.advance(java.time.Duration.ofSeconds(60));
+            Result r = runJar(Map.of("TENCENTCLOUD_SECRET_ID", "AKIDenvcli", "TENCENTCLOUD_SECRET_KEY", "env-cli-key"),
+                    "describe", "--endpoint", emulator.endpoint(), "--instance", "crs-envcli01",
+                    "--task", Long.toString(id), "--output", "json");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode task = JsonMapper.builder().build().readTree(r.out().get(0));
+            assertThat(task.get("asyncRequestId").longValue()).isEqualTo(id);
+            assertThat(task.get("status").stringValue()).isEqualTo("finished");
+            assertThat(r.out().get(r.out().size() - 1)).contains("\"summary\"");
+        }
     }
 
     @Test
