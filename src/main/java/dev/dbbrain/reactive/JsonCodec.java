@@ -30,6 +30,12 @@ final class JsonCodec {
 
     private static final int MAX_NESTING_DEPTH = 32;
     private static final int MAX_NUMBER_LENGTH = 40;
+    /**
+     * Tokens allowed per byte of the size cap. A real TaskInfo costs about 40 tokens in 500 bytes (0.08/byte); a
+     * hostile {@code [{},{},…]} costs 0.67/byte and would turn 4 MiB into millions of tree nodes. A quarter of a
+     * token per byte leaves real answers three times the room they need and bounds the tree to about 1 M nodes.
+     */
+    private static final int BYTES_PER_TOKEN = 4;
 
     private final JsonMapper mapper;
     private final ZoneId serverZone;
@@ -40,6 +46,7 @@ final class JsonCodec {
                 .maxNumberLength(MAX_NUMBER_LENGTH)
                 .maxStringLength(maxDocumentBytes)
                 .maxDocumentLength(maxDocumentBytes)
+                .maxTokenCount(Math.max(10_000, maxDocumentBytes / BYTES_PER_TOKEN))
                 .build();
         this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -178,6 +178,34 @@ class JsonCodecTest {
     }
 
     @Test
+    void manyTinyTokensWithinTheSizeCapAreRefusedBeforeBuildingAHugeTree() {
+        int cap = 256 * 1024;
+        JsonCodec small = new JsonCodec(cap, ZoneOffset.UTC);
+        String objects = "{\"Response\":{\"X\":[" + "{},".repeat(cap / 4) + "{}]}}";
+        assertThat(objects.length()).isLessThan(cap);
+        assertThatThrownBy(() -> small.decodeDescribe(utf8(objects))).isInstanceOf(DbbrainDecodingException.class)
+                .hasMessageContaining("Token count");
+    }
+
+    @Test
+    void aRealisticDescribeOfThousandsOfTasksFitsTheDefaultCaps() {
+        StringBuilder body = new StringBuilder("{\"Response\":{\"Tasks\":[");
+        int tasks = 7000;
+        for (int i = 0; i < tasks; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"AsyncRequestId\":").append(14672492 + i)
+                    .append(",\"InstanceId\":\"crs-o5chheqz\",\"TaskStatus\":\"running\",\"Progress\":33,")
+                    .append("\"InstProxyList\":[\"6511ec503b047be913e30c1bbf1f2c8c861e8347\",")
+                    .append("\"2ce994dadc0e2b27e76ae13d04ab9eadd9665397\",\"db0fcd29867e65eb999ce99383d7a06cd21ca077\"],")
+                    .append("\"InstProxyCount\":3,\"FinishedProxyList\":[\"6511ec503b047be913e30c1bbf1f2c8c861e8347\"],")
+                    .append("\"FailedProxyList\":[],\"CreateTime\":\"2022-02-11 10:22:46\",")
+                    .append("\"StartTime\":\"2022-02-11 10:22:47\",\"EndTime\":\"\"}");
+        }
+        body.append("],\"TotalCount\":").append(tasks).append(",\"RequestId\":\"r\"}}");
+        assertThat(body.length()).isLessThan(DbbrainClient.DEFAULT_MAX_RESPONSE_SIZE);
+        assertThat(codec.decodeDescribe(utf8(body.toString())).tasks()).hasSize(tasks);
+    }
+
+    @Test
     void missingOptionalFieldsGetNeutralValues() {
         TaskInfo t = codec.decodeDescribe(utf8("{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":5}]}}")).tasks().get(0);
         assertThat(t.asyncRequestId()).isEqualTo(5);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code describe}: one DescribeProxySessionKillTasks call, each task printed. */
-final class DescribeCommand implements Command {
+record DescribeCommand(Cli cli) implements Command {
 
     static final String HELP = """
             Usage: dbbrain describe --instance ID --task N [--task N]... [options]
@@ -26,12 +26,6 @@ final class DescribeCommand implements Command {
             """;
 
     private static final Set<String> OPTIONS = Set.of("instance", "task");
-
-    private final Cli cli;
-
-    DescribeCommand(Cli cli) {
-        this.cli = cli;
-    }
 
     @Override
     public String help() {

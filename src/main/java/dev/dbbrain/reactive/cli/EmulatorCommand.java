@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code emulator}: runs the DBbrain emulator in the foreground until the process is stopped. */
-final class EmulatorCommand implements Command {
+record EmulatorCommand(Cli cli) implements Command {
 
     static final String HELP = """
             Usage: dbbrain emulator [options]
@@ -29,12 +29,6 @@ final class EmulatorCommand implements Command {
               --fault-internal-error P  probability of an InternalError answer
               --fault-throttle P        probability of a RequestLimitExceeded answer
             """;
-
-    private final Cli cli;
-
-    EmulatorCommand(Cli cli) {
-        this.cli = cli;
-    }
 
     @Override
     public String help() {

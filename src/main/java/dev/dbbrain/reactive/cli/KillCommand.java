@@ -20,7 +20,7 @@ import reactor.util.retry.Retry;
  * interval with retries of throttling and transient errors; the Create call itself is never retried, because it is
  * not idempotent.
  */
-final class KillCommand implements Command {
+record KillCommand(Cli cli) implements Command {
 
     static final String HELP = """
             Usage: dbbrain kill --instance ID [--instance ID]... [--proxy-id ID] [options]
@@ -38,12 +38,6 @@ final class KillCommand implements Command {
             """;
 
     private static final Set<String> OPTIONS = Set.of("instance", "proxy-id", "interval-ms", "timeout-s");
-
-    private final Cli cli;
-
-    KillCommand(Cli cli) {
-        this.cli = cli;
-    }
 
     @Override
     public String help() {
