@@ -18,6 +18,9 @@
  *       API's documentation is loose (times, absent lists), strict where a wrong type means a broken answer.
  *   <li>Timeouts come from Reactor Netty (connect timeout on the owned pool, per-request response timeout that also
  *       covers stalls mid-body), so no timer of ours runs per request.
+ *   <li>Reactor Netty's own retry stays on: it resends a request only when a pooled connection failed before the
+ *       request headers were written (it checks {@code hasSentHeaders()}), so the service cannot have seen it, and a
+ *       Create is never duplicated by it.
  *   <li>The client never retries: Create is not idempotent, and retry policy for Describe belongs to the caller (or
  *       the watch engine), which knows its rate budget. {@link dev.dbbrain.reactive.DbbrainException#isRetryable()}
  *       gives the classification.
