@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -113,8 +115,7 @@ public final class DbbrainClient implements AutoCloseable {
         return call(ApiAction.DESCRIBE, () -> codec.encode(request), codec::decodeDescribe);
     }
 
-    private <T> Mono<T> call(ApiAction action, java.util.function.Supplier<byte[]> body,
-            java.util.function.Function<byte[], T> decoder) {
+    private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(new IllegalStateException("this DbbrainClient is closed"));

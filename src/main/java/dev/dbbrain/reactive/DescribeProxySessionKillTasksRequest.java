@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,6 +50,6 @@ public record DescribeProxySessionKillTasksRequest(String instanceId, List<Long>
     public static DescribeProxySessionKillTasksRequest of(String instanceId, long... asyncRequestIds) {
         Objects.requireNonNull(asyncRequestIds, "asyncRequestIds must not be null");
         return new DescribeProxySessionKillTasksRequest(instanceId,
-                java.util.Arrays.stream(asyncRequestIds).boxed().toList(), null);
+                Arrays.stream(asyncRequestIds).boxed().toList(), null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive;
 
+import java.time.Duration;
+
 /** Argument checks whose messages name the argument. */
 final class Validation {
 
@@ -29,7 +31,7 @@ final class Validation {
         return value;
     }
 
-    static java.time.Duration requirePositive(java.time.Duration value, String name) {
+    static Duration requirePositive(Duration value, String name) {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
