@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -47,6 +48,7 @@ public final class Tc3Signer {
     private static final HexFormat HEX = HexFormat.of();
 
     private volatile DerivedKey lastKey;
+    private final AtomicInteger derivations = new AtomicInteger();
 
     /** Creates a signer with an empty signing-key memo. */
     public Tc3Signer() {
@@ -91,14 +93,14 @@ public final class Tc3Signer {
             return cached.key;
         }
         byte[] key = deriveSigningKey(secretKey, date, service);
+        derivations.incrementAndGet();
         lastKey = new DerivedKey(secretKey, date, service, key);
         return key;
     }
 
     /** Number of signing keys this signer has derived so far; lets tests prove the memo is used. */
     int derivations() {
-        DerivedKey cached = lastKey;
-        return cached == null ? 0 : cached.generation;
+        return derivations.get();
     }
 
     /**
@@ -211,20 +213,17 @@ public final class Tc3Signer {
         }
     }
 
-    private final class DerivedKey {
+    private static final class DerivedKey {
         final String secretKey;
         final String date;
         final String service;
         final byte[] key;
-        final int generation;
 
         DerivedKey(String secretKey, String date, String service, byte[] key) {
             this.secretKey = secretKey;
             this.date = date;
             this.service = service;
             this.key = key;
-            DerivedKey previous = lastKey;
-            this.generation = previous == null ? 1 : previous.generation + 1;
         }
 
         boolean matches(String secretKey, String date, String service) {
