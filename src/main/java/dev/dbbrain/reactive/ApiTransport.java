@@ -6,6 +6,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -25,6 +28,7 @@ final class ApiTransport {
      */
     static final String CONTENT_TYPE = "application/json; charset=utf-8";
     private static final int SNIPPET_CHARS = 512;
+    private static final String SIGNATURE_EXPIRED = "AuthFailure.SignatureExpire";
 
     private final HttpClient http;
     private final Endpoint endpoint;
@@ -36,11 +40,15 @@ final class ApiTransport {
     private final Duration responseTimeout;
     private final int maxResponseSize;
     private final boolean signActionHeader;
+    private final RateLimiter limiter;
+    private final RetrySettings retry;
+    private final Counters counters;
     private final Tc3Signer signer = new Tc3Signer();
+    private volatile long clockOffsetSeconds;
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
-            boolean signActionHeader) {
+            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters) {
         this.http = http;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -51,8 +59,15 @@ final class ApiTransport {
         this.responseTimeout = responseTimeout;
         this.maxResponseSize = maxResponseSize;
         this.signActionHeader = signActionHeader;
+        this.limiter = limiter;
+        this.retry = retry;
+        this.counters = counters;
     }
 
+    /**
+     * One call as the caller sees it: attempts, each waiting for a permit, retried as {@link RetrySettings} allows,
+     * with one more attempt after a clock correction when the service says the signature's timestamp is off.
+     */
     <T> Mono<T> call(ApiAction action, byte[] body, Function<byte[], T> decoder) {
         return Mono.defer(credentials::resolveCredentials)
                 .switchIfEmpty(Mono.error(() -> new DbbrainCredentialsException(
@@ -60,11 +75,44 @@ final class ApiTransport {
                 .onErrorMap(e -> !(e instanceof DbbrainException) && !(e instanceof Error),
                         e -> new DbbrainCredentialsException("credentials provider " + credentials + " failed: "
                                 + e.getClass().getSimpleName(), false, e))
-                .flatMap(c -> send(action, body, c, decoder));
+                .flatMap(c -> {
+                    RateLimiter rateLimiter = limiter != null ? limiter : TokenBucketRateLimiter.shared(c.secretId());
+                    return attempt(action, body, c, decoder, rateLimiter)
+                            .onErrorResume(ClockSkew.class, skew -> {
+                                correctClock(skew.serverTime);
+                                return attempt(action, body, c, decoder, rateLimiter);
+                            })
+                            .onErrorMap(ClockSkew.class, skew -> skew.error);
+                })
+                .retryWhen(retry.spec(action, counters));
+    }
+
+    private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
+            RateLimiter rateLimiter) {
+        return rateLimiter.acquire(action.actionName())
+                .then(Mono.defer(() -> {
+                    counters.requests.increment();
+                    return send(action, body, c, decoder);
+                }))
+                .doOnError(DbbrainException.class, e -> {
+                    if (e.category() == ErrorCategory.THROTTLED) {
+                        counters.throttled.increment();
+                        rateLimiter.onThrottled(action.actionName());
+                    }
+                });
+    }
+
+    /**
+     * Adopts the service's clock: {@code X-TC-Timestamp} must be within five minutes of it. The offset is whole
+     * seconds, the resolution of both the timestamp and the {@code Date} header.
+     */
+    private void correctClock(Instant serverTime) {
+        clockOffsetSeconds = serverTime.getEpochSecond() - clock.instant().getEpochSecond();
+        counters.clockCorrections.increment();
     }
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder) {
-        long timestamp = clock.instant().getEpochSecond();
+        long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
                 body, timestamp, ApiAction.SERVICE, extra);
@@ -109,7 +157,16 @@ final class ApiTransport {
                     if (status != 200) {
                         throw new DbbrainHttpException(name, status, snippet(bytes));
                     }
-                    return decoder.apply(bytes);
+                    try {
+                        return decoder.apply(bytes);
+                    } catch (DbbrainApiException e) {
+                        Instant serverTime = SIGNATURE_EXPIRED.equals(e.code())
+                                ? httpDate(response.responseHeaders().get(HttpHeaderNames.DATE)) : null;
+                        if (serverTime != null) {
+                            throw new ClockSkew(e, serverTime);
+                        }
+                        throw e;
+                    }
                 });
     }
 
@@ -117,6 +174,17 @@ final class ApiTransport {
         String what = "body larger than the maximum response size of " + maxResponseSize + " bytes";
         return status == 200 ? new DbbrainDecodingException(action, what, null, null)
                 : new DbbrainHttpException(action, status, "(" + what + ")");
+    }
+
+    private static Instant httpDate(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim(), Instant::from);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static long contentLength(HttpHeaders headers) {
@@ -139,5 +207,22 @@ final class ApiTransport {
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    long clockOffsetSeconds() {
+        return clockOffsetSeconds;
+    }
+
+    /** A SignatureExpire answer with the server's time in it; never leaves this class. */
+    private static final class ClockSkew extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient DbbrainApiException error;
+        private final transient Instant serverTime;
+
+        ClockSkew(DbbrainApiException error, Instant serverTime) {
+            super(null, null, false, false);
+            this.error = error;
+            this.serverTime = serverTime;
+        }
     }
 }

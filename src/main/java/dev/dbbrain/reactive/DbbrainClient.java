@@ -13,7 +13,10 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -41,10 +44,17 @@ public final class DbbrainClient implements AutoCloseable {
     public static final String DEFAULT_ENDPOINT = "https://dbbrain.tencentcloudapi.com";
     /** The default cap on a response body: 4 MiB. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 4 * 1024 * 1024;
+    /** The default number of retries of a failed call, when retrying is safe. */
+    public static final int DEFAULT_MAX_RETRIES = 6;
+    /** The default number of task IDs per DescribeProxySessionKillTasks request of the watches. */
+    public static final int DEFAULT_MAX_BATCH = 100;
 
     private static final String VERSION = loadVersion();
 
     private final ApiTransport transport;
+    private final Counters counters = new Counters();
+    private final WatchEngine engine;
+    private final WatchOptions watchOptions;
     private final JsonCodec codec;
     private final ConnectionProvider ownedProvider;
     private final String region;
@@ -70,8 +80,15 @@ public final class DbbrainClient implements AutoCloseable {
                 : CredentialsProvider.defaultChain();
         this.region = b.region;
         this.codec = new JsonCodec(b.maxResponseSize, b.serverTimeZone);
+        Scheduler scheduler = b.scheduler;
+        Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
         this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
-                "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader);
+                "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
+                b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters);
+        this.watchOptions = b.watchOptions;
+        this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
+                new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
+                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers);
     }
 
     /**
@@ -113,6 +130,127 @@ public final class DbbrainClient implements AutoCloseable {
             return Mono.error(new NullPointerException("request must not be null"));
         }
         return call(ApiAction.DESCRIBE, () -> codec.encode(request), codec::decodeDescribe);
+    }
+
+    /**
+     * Watches a task until it ends, with the client's default {@link WatchOptions}.
+     *
+     * @param instanceId the instance the task works on
+     * @param asyncRequestId the task ID returned by {@link #createProxySessionKillTask}
+     * @return the task's states, as described in {@link #watch(String, long, WatchOptions)}
+     */
+    public Flux<TaskInfo> watch(String instanceId, long asyncRequestId) {
+        return watch(instanceId, asyncRequestId, watchOptions);
+    }
+
+    /**
+     * Watches a task until it ends: emits the first state seen, then every changed state (status, progress or proxy
+     * lists), and completes right after the terminal state ({@code finished} or {@code failed}).
+     *
+     * <p>Demand drives polling: nothing is sent while the subscriber has requested nothing, and a subscriber that
+     * requests slowly gets the latest state when it asks (intermediate states may be skipped; the terminal state
+     * never is). Subscribers of the same task on the same client share one poll loop, so N subscribers cost what one
+     * costs; a late subscriber first gets the latest known state, and one arriving within a minute after the end gets
+     * the final state without a request. Tasks watched on the same instance are polled together, up to
+     * {@link Builder#maxBatch(int) maxBatch} per request. Transient poll failures are retried within the client's
+     * retry budget; the watch fails with a {@link DbbrainWatchException} carrying the last state seen when the
+     * budget runs out, the deadline passes, or the task is not found within the grace period. Cancelling stops the
+     * loop when no other subscriber remains, including a request in flight.
+     *
+     * @param instanceId the instance the task works on
+     * @param asyncRequestId the task ID returned by {@link #createProxySessionKillTask}
+     * @param options how to poll and when to give up
+     * @return the task's states
+     */
+    public Flux<TaskInfo> watch(String instanceId, long asyncRequestId, WatchOptions options) {
+        if (instanceId == null || instanceId.isBlank()) {
+            return Flux.error(new IllegalArgumentException("instanceId must not be blank"));
+        }
+        if (options == null) {
+            return Flux.error(new NullPointerException("options must not be null"));
+        }
+        if (closed.get()) {
+            return Flux.error(new IllegalStateException("this DbbrainClient is closed"));
+        }
+        return engine.watch(instanceId, asyncRequestId, options);
+    }
+
+    /**
+     * Kills the sessions on every proxy of an instance and watches the task: create, then {@link #watch(String, long)}.
+     *
+     * @param instanceId the Redis instance
+     * @return the task's states until it ends
+     */
+    public Flux<TaskInfo> killProxySessions(String instanceId) {
+        return killProxySessions(instanceId, null);
+    }
+
+    /**
+     * Kills the sessions on one proxy of an instance (or all when {@code instanceProxyId} is {@code null}) and
+     * watches the task with the client's default options.
+     *
+     * @param instanceId the Redis instance
+     * @param instanceProxyId one proxy of it, or {@code null} for all
+     * @return the task's states until it ends
+     */
+    public Flux<TaskInfo> killProxySessions(String instanceId, String instanceProxyId) {
+        return killProxySessions(instanceId, instanceProxyId, watchOptions);
+    }
+
+    /**
+     * Kills the sessions on one proxy of an instance (or all when {@code instanceProxyId} is {@code null}) and
+     * watches the task. The task is created once per subscription and never twice: see
+     * {@link #createProxySessionKillTask}.
+     *
+     * @param instanceId the Redis instance
+     * @param instanceProxyId one proxy of it, or {@code null} for all
+     * @param options how to watch the task
+     * @return the task's states until it ends
+     */
+    public Flux<TaskInfo> killProxySessions(String instanceId, String instanceProxyId, WatchOptions options) {
+        CreateProxySessionKillTaskRequest request;
+        try {
+            request = new CreateProxySessionKillTaskRequest(instanceId, null, instanceProxyId);
+        } catch (RuntimeException e) {
+            return Flux.error(e);
+        }
+        return createProxySessionKillTask(request)
+                .flatMapMany(created -> watch(request.instanceId(), created.asyncRequestId(), options));
+    }
+
+    /**
+     * Waits for a task to end, with the client's default options.
+     *
+     * @param instanceId the instance the task works on
+     * @param asyncRequestId the task ID
+     * @return a Mono emitting the terminal state
+     */
+    public Mono<TaskInfo> awaitCompletion(String instanceId, long asyncRequestId) {
+        return awaitCompletion(instanceId, asyncRequestId, watchOptions);
+    }
+
+    /**
+     * Waits for a task to end: the last element of {@link #watch(String, long, WatchOptions)}. Only the terminal
+     * state is needed, so the watch polls without emitting intermediate states to the caller.
+     *
+     * @param instanceId the instance the task works on
+     * @param asyncRequestId the task ID
+     * @param options how to poll and when to give up
+     * @return a Mono emitting the terminal state
+     */
+    public Mono<TaskInfo> awaitCompletion(String instanceId, long asyncRequestId, WatchOptions options) {
+        return watch(instanceId, asyncRequestId, options).last();
+    }
+
+    /**
+     * Reports what this client has sent so far and what its watches are doing now.
+     *
+     * @return a snapshot of the client's counters
+     */
+    public ClientStats stats() {
+        WatchEngine.WatchState w = engine.state();
+        return new ClientStats(counters.requests.sum(), counters.retries.sum(), counters.throttled.sum(),
+                counters.clockCorrections.sum(), w.instances(), w.tasks(), w.requestsInFlight(), w.timers());
     }
 
     private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
@@ -181,6 +319,13 @@ public final class DbbrainClient implements AutoCloseable {
         private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
         private ZoneId serverTimeZone = ZoneOffset.ofHours(8);
         private boolean signActionHeader;
+        private RateLimiter rateLimiter;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration firstBackoff = Duration.ofMillis(250);
+        private Duration maxBackoff = Duration.ofSeconds(8);
+        private Scheduler scheduler;
+        private int maxBatch = DEFAULT_MAX_BATCH;
+        private WatchOptions watchOptions = WatchOptions.defaults();
 
         private Builder() {
         }
@@ -347,6 +492,92 @@ public final class DbbrainClient implements AutoCloseable {
          */
         public Builder signActionHeader(boolean sign) {
             this.signActionHeader = sign;
+            return this;
+        }
+
+        /**
+         * Sets the limiter every request waits for; default: a token bucket of
+         * {@value RateLimiter#DEFAULT_PERMITS_PER_SECOND} requests per second per action, shared by every client in
+         * the JVM that signs with the same SecretId and has no limiter of its own.
+         *
+         * @param limiter the limiter, such as {@link RateLimiter#unlimited()}
+         * @return this builder
+         */
+        public Builder rateLimiter(RateLimiter limiter) {
+            this.rateLimiter = Objects.requireNonNull(limiter, "rateLimiter must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how many times a failed call is retried when that is safe; default
+         * {@value DbbrainClient#DEFAULT_MAX_RETRIES}. Describe is retried on any retryable failure; Create only when
+         * the service certainly did not act on it (throttled, or the request never left this client).
+         *
+         * @param maxRetries zero or more; zero turns retries off
+         * @return this builder
+         */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /**
+         * Sets the backoff between retries: {@code first}, doubling up to {@code max}, each with ±50% jitter;
+         * default 250 ms to 8 s.
+         *
+         * @param first the first backoff, positive
+         * @param max the longest backoff, at least {@code first}
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration first, Duration max) {
+            Validation.requirePositive(first, "first");
+            Validation.requirePositive(max, "max");
+            if (max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("max must be at least first (" + first + "), was " + max);
+            }
+            this.firstBackoff = first;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Sets the scheduler of retry backoffs and the default scheduler of watches; default
+         * {@link Schedulers#parallel()}, resolved when used.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how many task IDs one DescribeProxySessionKillTasks request of the watches carries at most; default
+         * {@value DbbrainClient#DEFAULT_MAX_BATCH}. The API documents no maximum.
+         *
+         * @param maxBatch at least 1
+         * @return this builder
+         */
+        public Builder maxBatch(int maxBatch) {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+            }
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /**
+         * Sets the options of watches started without options of their own; default {@link WatchOptions#defaults()}.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder watchOptions(WatchOptions options) {
+            this.watchOptions = Objects.requireNonNull(options, "watchOptions must not be null");
             return this;
         }
 

@@ -4,8 +4,10 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import reactor.netty.http.client.PrematureCloseException;
 
 /** Turns what the network layer throws into this library's exceptions, keeping the original as the cause. */
@@ -37,6 +39,16 @@ final class Failures {
         } else {
             what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
-        return new DbbrainTransportException(action, what, t);
+        return new DbbrainTransportException(action, what, !certainlyUnsent(t), t);
+    }
+
+    /**
+     * Whether the failure happened before any connection carried the request: refused, connect timeout, name not
+     * resolved, TLS handshake failed, or no pooled connection became free. Only these make a Create safe to resend.
+     */
+    static boolean certainlyUnsent(Throwable t) {
+        return t instanceof ConnectException || t instanceof ConnectTimeoutException
+                || t instanceof UnknownHostException || t instanceof SSLHandshakeException
+                || t.getClass().getSimpleName().equals("PoolAcquireTimeoutException");
     }
 }

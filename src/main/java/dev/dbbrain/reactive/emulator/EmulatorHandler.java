@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -56,7 +58,8 @@ final class EmulatorHandler {
                 .doOnNext(this::count)
                 .doOnNext(reply -> closeIfBodyUnread(request, response))
                 .delayUntil(reply -> latency.isZero() ? Mono.empty() : Mono.delay(latency, scheduler))
-                .flatMap(reply -> ReplyWriter.write(request, response, reply))
+                .flatMap(reply -> ReplyWriter.write(request, response.header(HttpHeaderNames.DATE,
+                        DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC))), reply))
                 // The body can only fail to arrive when the client went away: there is nobody to answer.
                 .onErrorResume(error -> Mono.empty());
     }

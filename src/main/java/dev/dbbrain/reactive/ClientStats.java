@@ -1,0 +1,17 @@
+package dev.dbbrain.reactive;
+
+/**
+ * What a {@link DbbrainClient} has done so far and is doing now, taken at one instant.
+ *
+ * @param requests HTTP requests sent (first attempts and retries, both actions)
+ * @param retries attempts that were retries
+ * @param throttled answers that refused a request as over the rate limit
+ * @param clockCorrections times the clock offset was corrected after {@code AuthFailure.SignatureExpire}
+ * @param watchedInstances instances with at least one watched task
+ * @param watchedTasks tasks with a poll loop running
+ * @param pollsInFlight Describe requests of watches waiting for a permit or an answer
+ * @param timers poll timers pending
+ */
+public record ClientStats(long requests, long retries, long throttled, long clockCorrections, int watchedInstances,
+        int watchedTasks, int pollsInFlight, int timers) {
+}

@@ -1,0 +1,266 @@
+package dev.dbbrain.reactive;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Polls the watched tasks of one instance: one timer for the earliest task due, and one Describe request per batch
+ * of up to {@code maxBatch} due tasks.
+ *
+ * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
+ * the task is in flight, and its interval has passed. When the timer fires, tasks due within half their own interval
+ * join the batch, so tasks watched together stay in step and share requests round after round.
+ *
+ * <p>All state is guarded by this object's monitor, held only for bookkeeping: requests are subscribed and
+ * subscribers signalled after it is released.
+ */
+final class InstancePoller {
+
+    /** The tasks of one Describe request in flight. */
+    static final class Batch {
+        final List<TaskLoop> loops;
+        final Disposable.Swap request = Disposables.swap();
+
+        Batch(List<TaskLoop> loops) {
+            this.loops = loops;
+        }
+    }
+
+    private final WatchEngine engine;
+    private final WatchEngine.PollerKey key;
+    private final Scheduler scheduler;
+    private final Map<Long, TaskLoop> loops = new HashMap<>();
+    private final Set<Batch> inFlight = new HashSet<>();
+    private Disposable timer;
+    private long timerDue = Long.MAX_VALUE;
+    private boolean retired;
+
+    InstancePoller(WatchEngine engine, WatchEngine.PollerKey key) {
+        this.engine = engine;
+        this.key = key;
+        this.scheduler = key.scheduler();
+    }
+
+    long now() {
+        return scheduler.now(TimeUnit.MILLISECONDS);
+    }
+
+    /** Joins the subscriber to its task's loop; {@code false} if this poller has retired and a new one is needed. */
+    boolean attach(WatchSubscription subscription) {
+        synchronized (this) {
+            if (retired) {
+                return false;
+            }
+            long taskId = subscription.taskId();
+            TaskLoop loop = loops.get(taskId);
+            if (loop == null) {
+                TaskInfo terminal = engine.recentlyEnded(key, taskId, now());
+                if (terminal != null) {
+                    loop = TaskLoop.ended(terminal);
+                } else {
+                    loop = new TaskLoop(taskId);
+                    loops.put(taskId, loop);
+                }
+            }
+            loop.subscribers.add(subscription);
+            subscription.attached(this, loop);
+        }
+        return true;
+    }
+
+    /** Leaves the loop; stops its polling, and cancels its request, when nobody else watches it. */
+    void detach(WatchSubscription subscription, TaskLoop loop) {
+        Disposable cancelled = null;
+        synchronized (this) {
+            loop.subscribers.remove(subscription);
+            if (!loop.subscribers.isEmpty() || loop.ended) {
+                return;
+            }
+            Batch batch = loop.batch;
+            if (batch == null) {
+                loops.remove(loop.taskId, loop);
+            } else if (batch.loops.stream().allMatch(l -> l.subscribers.isEmpty())) {
+                inFlight.remove(batch);
+                for (TaskLoop l : batch.loops) {
+                    l.batch = null;
+                    loops.remove(l.taskId, l);
+                }
+                cancelled = batch.request;
+            }
+            retireIfIdle();
+        }
+        if (cancelled != null) {
+            cancelled.dispose();
+        }
+        reschedule();
+    }
+
+    /** Sets the timer for the earliest task due, or clears it when no task is. */
+    void reschedule() {
+        synchronized (this) {
+            if (retired) {
+                return;
+            }
+            long due = Long.MAX_VALUE;
+            for (TaskLoop loop : loops.values()) {
+                if (loop.nextDue < due && loop.wanted()) {
+                    due = loop.nextDue;
+                }
+            }
+            if (due == Long.MAX_VALUE) {
+                cancelTimer();
+                return;
+            }
+            if (timer != null && timerDue <= due) {
+                return;
+            }
+            cancelTimer();
+            long now = now();
+            timerDue = due;
+            timer = scheduler.schedule(this::poll, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.dispose();
+            timer = null;
+        }
+        timerDue = Long.MAX_VALUE;
+    }
+
+    private void poll() {
+        List<Batch> batches = new ArrayList<>();
+        synchronized (this) {
+            timer = null;
+            timerDue = Long.MAX_VALUE;
+            if (retired) {
+                return;
+            }
+            long now = now();
+            List<TaskLoop> due = new ArrayList<>();
+            for (TaskLoop loop : loops.values()) {
+                if (loop.nextDue <= now + loop.slack && loop.wanted()) {
+                    due.add(loop);
+                }
+            }
+            int maxBatch = engine.maxBatch();
+            for (int from = 0; from < due.size(); from += maxBatch) {
+                Batch batch = new Batch(List.copyOf(due.subList(from, Math.min(due.size(), from + maxBatch))));
+                for (TaskLoop loop : batch.loops) {
+                    loop.batch = batch;
+                }
+                inFlight.add(batch);
+                batches.add(batch);
+            }
+        }
+        for (Batch batch : batches) {
+            List<Long> ids = batch.loops.stream().map(l -> l.taskId).toList();
+            batch.request.update(engine.describe(key.instanceId(), ids)
+                    .subscribe(tasks -> onResult(batch, tasks), error -> onFailure(batch, error)));
+        }
+        reschedule();
+    }
+
+    private void onResult(Batch batch, List<TaskInfo> tasks) {
+        List<WatchSubscription> signal = new ArrayList<>();
+        synchronized (this) {
+            if (!inFlight.remove(batch)) {
+                return;
+            }
+            Map<Long, TaskInfo> byId = new HashMap<>();
+            for (TaskInfo task : tasks) {
+                byId.put(task.asyncRequestId(), task);
+            }
+            long now = now();
+            for (TaskLoop loop : batch.loops) {
+                loop.batch = null;
+                TaskInfo info = byId.get(loop.taskId);
+                if (info == null) {
+                    loop.unchangedPolls++;
+                    if (!loop.seen) {
+                        for (WatchSubscription s : loop.subscribers) {
+                            s.checkNotFound(now);
+                        }
+                    }
+                } else if (loop.accept(info)) {
+                    loop.unchangedPolls = 0;
+                } else {
+                    loop.unchangedPolls++;
+                }
+                TaskInfo latest = loop.latest();
+                if (latest != null && latest.isTerminal()) {
+                    loop.ended = true;
+                    loops.remove(loop.taskId, loop);
+                    engine.ended(key, latest, now);
+                } else if (loop.subscribers.isEmpty()) {
+                    loops.remove(loop.taskId, loop);
+                } else {
+                    long delay = loop.nextDelayMillis();
+                    loop.nextDue = now + delay;
+                    loop.slack = delay / 2;
+                }
+                signal.addAll(loop.subscribers);
+            }
+            retireIfIdle();
+        }
+        for (WatchSubscription s : signal) {
+            s.drain();
+        }
+        reschedule();
+    }
+
+    private void onFailure(Batch batch, Throwable error) {
+        if (error instanceof DbbrainApiException e && e.code().startsWith("ResourceNotFound")) {
+            // The API does not say how it answers unknown IDs; an error naming no task counts as none found.
+            onResult(batch, List.of());
+            return;
+        }
+        List<WatchSubscription> signal = new ArrayList<>();
+        synchronized (this) {
+            if (!inFlight.remove(batch)) {
+                return;
+            }
+            for (TaskLoop loop : batch.loops) {
+                loop.batch = null;
+                loop.failure = error;
+                loop.ended = true;
+                loops.remove(loop.taskId, loop);
+                signal.addAll(loop.subscribers);
+            }
+            retireIfIdle();
+        }
+        for (WatchSubscription s : signal) {
+            s.drain();
+        }
+        reschedule();
+    }
+
+    private void retireIfIdle() {
+        if (loops.isEmpty() && inFlight.isEmpty()) {
+            retired = true;
+            cancelTimer();
+            engine.retired(key, this);
+        }
+    }
+
+    synchronized int loopCount() {
+        return loops.size();
+    }
+
+    synchronized int inFlightCount() {
+        return inFlight.size();
+    }
+
+    synchronized boolean timerPending() {
+        return timer != null;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.dbbrain.reactive;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/** One {@link TokenBucket} per action, created on first use. */
+final class TokenBucketRateLimiter implements RateLimiter {
+
+    /** The JVM-wide default limiters, one per SecretId: the service's limit belongs to the account. */
+    private static final ConcurrentHashMap<String, RateLimiter> SHARED = new ConcurrentHashMap<>();
+
+    private final TokenBucket.Settings settings;
+    private final TimeSource time;
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+    TokenBucketRateLimiter(TokenBucket.Settings settings, TimeSource time) {
+        this.settings = settings;
+        this.time = time;
+    }
+
+    /** The limiter shared by every client in this JVM that has no limiter of its own and signs as {@code secretId}. */
+    static RateLimiter shared(String secretId) {
+        return SHARED.computeIfAbsent(secretId, id -> RateLimiter.builder().build());
+    }
+
+    private TokenBucket bucket(String action) {
+        Objects.requireNonNull(action, "action must not be null");
+        return buckets.computeIfAbsent(action, a -> new TokenBucket(a, settings, time));
+    }
+
+    @Override
+    public Mono<Void> acquire(String action) {
+        return Mono.defer(() -> bucket(action).acquire());
+    }
+
+    @Override
+    public void onThrottled(String action) {
+        bucket(action).onThrottled();
+    }
+
+    @Override
+    public RateLimiterState state(String action) {
+        return bucket(action).state();
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimiter[permitsPerSecond=" + settings.permitsPerSecond() + ", burst=" + settings.burst() + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.dbbrain.reactive;
+
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+
+/** Grants every permit at once; counts nothing. */
+final class UnlimitedRateLimiter implements RateLimiter {
+
+    static final UnlimitedRateLimiter INSTANCE = new UnlimitedRateLimiter();
+
+    private UnlimitedRateLimiter() {
+    }
+
+    @Override
+    public Mono<Void> acquire(String action) {
+        return Mono.empty();
+    }
+
+    @Override
+    public RateLimiterState state(String action) {
+        return new RateLimiterState(action, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 0, 0,
+                Duration.ZERO);
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimiter.unlimited()";
+    }
+}
