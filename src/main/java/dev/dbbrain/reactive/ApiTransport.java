@@ -92,7 +92,7 @@ final class ApiTransport {
         return rateLimiter.acquire(action.actionName())
                 .then(Mono.defer(() -> {
                     counters.requests.increment();
-                    return send(action, body, c, decoder);
+                    return send(action, body, c, decoder, rateLimiter);
                 }))
                 .doOnError(DbbrainException.class, e -> {
                     if (e.category() == ErrorCategory.THROTTLED) {
@@ -111,7 +111,11 @@ final class ApiTransport {
         counters.clockCorrections.increment();
     }
 
-    private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder) {
+    private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
+            RateLimiter rateLimiter) {
+        // Deferred: the slot is taken when the connection is ready to write, not when the request was granted.
+        Mono<Void> pacer = rateLimiter instanceof TokenBucketRateLimiter bucket
+                ? Mono.defer(() -> bucket.pace(action.actionName())) : Mono.empty();
         long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
@@ -136,7 +140,8 @@ final class ApiTransport {
                         h.set("X-TC-Language", language.tag());
                     }
                     c.token().ifPresent(token -> h.set("X-TC-Token", token));
-                    return out.sendByteArray(Mono.just(body));
+                    // Headers leave with the body, so a paced request is not on the wire before its slot.
+                    return pacer.then(out.sendByteArray(Mono.just(body)).then());
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next()

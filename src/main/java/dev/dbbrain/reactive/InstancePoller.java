@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -28,6 +29,12 @@ final class InstancePoller {
     static final class Batch {
         final List<TaskLoop> loops;
         final Disposable.Swap request = Disposables.swap();
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        /** Whether this call is the first to settle the batch: each batch leaves the busy count once. */
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
 
         Batch(List<TaskLoop> loops) {
             this.loops = loops;
@@ -78,7 +85,7 @@ final class InstancePoller {
 
     /** Leaves the loop; stops its polling, and cancels its request, when nobody else watches it. */
     void detach(WatchSubscription subscription, TaskLoop loop) {
-        Disposable cancelled = null;
+        Batch cancelled = null;
         synchronized (this) {
             loop.subscribers.remove(subscription);
             if (!loop.subscribers.isEmpty() || loop.ended) {
@@ -93,12 +100,15 @@ final class InstancePoller {
                     l.batch = null;
                     loops.remove(l.taskId, l);
                 }
-                cancelled = batch.request;
+                cancelled = batch;
             }
             retireIfIdle();
         }
         if (cancelled != null) {
-            cancelled.dispose();
+            cancelled.request.dispose();
+            if (cancelled.settle()) {
+                engine.busy.decrementAndGet();
+            }
         }
         reschedule();
     }
@@ -159,15 +169,31 @@ final class InstancePoller {
                     loop.batch = batch;
                 }
                 inFlight.add(batch);
+                engine.busy.incrementAndGet();
                 batches.add(batch);
             }
         }
         for (Batch batch : batches) {
             List<Long> ids = batch.loops.stream().map(l -> l.taskId).toList();
             batch.request.update(engine.describe(key.instanceId(), ids)
-                    .subscribe(tasks -> onResult(batch, tasks), error -> onFailure(batch, error)));
+                    .subscribe(tasks -> settled(batch, () -> onResult(batch, tasks)),
+                            error -> settled(batch, () -> onFailure(batch, error))));
         }
         reschedule();
+    }
+
+    /**
+     * Runs a batch's outcome, then counts the batch as settled: {@code pollsInFlight} reaches zero only once its
+     * subscribers were signalled and the next poll scheduled.
+     */
+    private void settled(Batch batch, Runnable outcome) {
+        try {
+            outcome.run();
+        } finally {
+            if (batch.settle()) {
+                engine.busy.decrementAndGet();
+            }
+        }
     }
 
     private void onResult(Batch batch, List<TaskInfo> tasks) {
@@ -254,10 +280,6 @@ final class InstancePoller {
 
     synchronized int loopCount() {
         return loops.size();
-    }
-
-    synchronized int inFlightCount() {
-        return inFlight.size();
     }
 
     synchronized boolean timerPending() {

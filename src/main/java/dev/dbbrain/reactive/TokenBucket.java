@@ -36,6 +36,9 @@ final class TokenBucket {
     private final Settings settings;
     private final TimeSource time;
     private final LinkedHashSet<Waiter> queue = new LinkedHashSet<>();
+    /** When the last {@code sends.length} requests were (or will be) written: a ring, oldest at {@link #next}. */
+    private final long[] sends;
+    private int next;
 
     private double tokens;
     private long updatedAt;
@@ -54,6 +57,28 @@ final class TokenBucket {
         this.time = time;
         this.tokens = settings.burst();
         this.updatedAt = time.nanoTime();
+        this.sends = new long[settings.burst() + (int) Math.floor(settings.permitsPerSecond())];
+        java.util.Arrays.fill(sends, Long.MIN_VALUE / 2);
+    }
+
+    /**
+     * Paces the moment a granted request is written. The bucket bounds grants to {@code burst + rate} in any second;
+     * but a grant is not a send: a cold JVM (class loading, first connections) or a pause can hold granted requests
+     * back and release them together, and the service counts arrivals. So, just before writing, a request takes a
+     * slot at least one second after the send {@code burst + floor(rate)} places before it. In steady state the slot
+     * is now and nothing waits; only a bunch of late grants is spread out again. Slots are reserved in call order,
+     * so pacing keeps the first-come order.
+     */
+    Mono<Void> pace() {
+        long delay;
+        synchronized (this) {
+            long now = time.nanoTime();
+            long slot = Math.max(now, sends[next] + (long) NANOS_PER_SECOND);
+            sends[next] = slot;
+            next = (next + 1) % sends.length;
+            delay = slot - now;
+        }
+        return delay <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(delay), time.scheduler()).then();
     }
 
     Mono<Void> acquire() {

@@ -34,6 +34,11 @@ final class TokenBucketRateLimiter implements RateLimiter {
         return Mono.defer(() -> bucket(action).acquire());
     }
 
+    /** See {@link TokenBucket#pace()}. */
+    Mono<Void> pace(String action) {
+        return bucket(action).pace();
+    }
+
     @Override
     public void onThrottled(String action) {
         bucket(action).onThrottled();
@@ -41,7 +46,11 @@ final class TokenBucketRateLimiter implements RateLimiter {
 
     @Override
     public RateLimiterState state(String action) {
-        return bucket(action).state();
+        Objects.requireNonNull(action, "action must not be null");
+        TokenBucket bucket = buckets.get(action);
+        // Reading creates nothing: an action never used has a full bucket and no history.
+        return bucket != null ? bucket.state() : new RateLimiterState(action, settings.permitsPerSecond(),
+                settings.burst(), 0, 0, 0, java.time.Duration.ZERO);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
@@ -42,6 +43,8 @@ final class WatchEngine {
     private final Supplier<Scheduler> defaultScheduler;
     private final ConcurrentHashMap<PollerKey, InstancePoller> pollers = new ConcurrentHashMap<>();
     private final LinkedHashMap<EndedKey, Ended> ended = new LinkedHashMap<>();
+    /** Describe requests of watches subscribed and not yet settled (answered and handled, or cancelled). */
+    final AtomicInteger busy = new AtomicInteger();
 
     WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch,
             Supplier<Scheduler> defaultScheduler) {
@@ -119,11 +122,10 @@ final class WatchEngine {
     /** What is running now, for tests, statistics and leak checks. */
     WatchState state() {
         int loops = 0;
-        int inFlight = 0;
+        int inFlight = busy.get();
         int timers = 0;
         for (InstancePoller p : pollers.values()) {
             loops += p.loopCount();
-            inFlight += p.inFlightCount();
             timers += p.timerPending() ? 1 : 0;
         }
         int remembered;

@@ -62,7 +62,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     /** Starts the deadline timer, then emits whatever the loop already has. */
     void start() {
         options.deadline().ifPresent(d -> deadline = scheduler.schedule(
-                () -> fail(DbbrainWatchException.Reason.DEADLINE, "deadline of " + d + " passed", null),
+                () -> fail(DbbrainWatchException.Reason.DEADLINE, "deadline of " + d + " passed"),
                 d.toMillis(), TimeUnit.MILLISECONDS));
         if (cancelled || done) {
             disposeDeadline();
@@ -75,19 +75,26 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
         return !done && !cancelled && requested.get() > 0 && deliveredVersion >= version && error.get() == null;
     }
 
+    /**
+     * Records a not-found failure once the grace period is over. Called by the poller under its monitor, so it only
+     * records: the poller drains this subscriber after releasing the monitor.
+     */
     void checkNotFound(long now) {
         if (now - startedAt >= options.notFoundGrace().toMillis()) {
-            fail(DbbrainWatchException.Reason.NOT_FOUND, "the service did not report the task within the "
-                    + "not-found grace period of " + options.notFoundGrace(), null);
+            error.compareAndSet(null, failure(DbbrainWatchException.Reason.NOT_FOUND, "the service did not report "
+                    + "the task within the not-found grace period of " + options.notFoundGrace()));
         }
     }
 
-    private void fail(DbbrainWatchException.Reason reason, String message, DbbrainException cause) {
-        TaskLoop l = loop;
-        if (error.compareAndSet(null, new DbbrainWatchException(reason, instanceId, taskId,
-                l == null ? null : l.latest(), message, cause))) {
+    private void fail(DbbrainWatchException.Reason reason, String message) {
+        if (error.compareAndSet(null, failure(reason, message))) {
             drain();
         }
+    }
+
+    private DbbrainWatchException failure(DbbrainWatchException.Reason reason, String message) {
+        TaskLoop l = loop;
+        return new DbbrainWatchException(reason, instanceId, taskId, l == null ? null : l.latest(), message, null);
     }
 
     @Override

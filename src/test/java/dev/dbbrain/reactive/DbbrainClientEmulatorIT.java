@@ -44,8 +44,9 @@ class DbbrainClientEmulatorIT {
     }
 
     private DbbrainClient clientWith(Credentials credentials) {
+        // One request per call, unthrottled by the client: these tests look at single answers of the emulator.
         return DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(credentials).clock(clock)
-                .responseTimeout(Duration.ofSeconds(5)).build();
+                .responseTimeout(Duration.ofSeconds(5)).maxRetries(0).rateLimiter(RateLimiter.unlimited()).build();
     }
 
     private void start(DbbrainEmulator.Builder builder) {
@@ -148,13 +149,22 @@ class DbbrainClientEmulatorIT {
     }
 
     @Test
-    void clockSkewBeyondFiveMinutesIsRefusedWithSignatureExpire() {
+    void clockSkewBeyondFiveMinutesIsCorrectedFromTheServersDateAndRetriedOnce() {
         start(emulatorBuilder());
         DbbrainClient skewed = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
-                .clock(java.time.Clock.offset(clock, Duration.ofSeconds(301))).build();
+                .clock(java.time.Clock.offset(clock, Duration.ofHours(-3))).maxRetries(0)
+                .rateLimiter(RateLimiter.unlimited()).build();
         StepVerifier.create(skewed.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1)))
-                .expectErrorSatisfies(apiError("AuthFailure.SignatureExpire", ErrorCategory.AUTH))
-                .verify(WAIT);
+                .assertNext(r -> assertThat(r.tasks()).isEmpty())
+                .verifyComplete();
+        assertThat(emulator.stats().errors()).containsEntry("AuthFailure.SignatureExpire", 1L);
+        assertThat(skewed.stats().clockCorrections()).isEqualTo(1);
+        // The offset is kept: the next call is signed right the first time.
+        StepVerifier.create(skewed.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1)))
+                .expectNextCount(1)
+                .verifyComplete();
+        assertThat(emulator.stats().requests()).containsEntry("DescribeProxySessionKillTasks", 3L);
+        assertThat(skewed.stats().clockCorrections()).isEqualTo(1);
         skewed.close();
     }
 
@@ -174,7 +184,7 @@ class DbbrainClientEmulatorIT {
     void signingTheActionHeaderIsAcceptedToo() {
         emulator = emulatorBuilder().start();
         client = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
-                .clock(clock).signActionHeader(true).build();
+                .clock(clock).signActionHeader(true).rateLimiter(RateLimiter.unlimited()).build();
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(INSTANCE)))
                 .expectNextCount(1).verifyComplete();
     }
@@ -265,7 +275,7 @@ class DbbrainClientEmulatorIT {
     void latencyBeyondTheResponseTimeoutBecomesTransportTimeout() {
         emulator = emulatorBuilder().latency(Duration.ofSeconds(3)).start();
         client = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
-                .clock(clock).responseTimeout(Duration.ofMillis(300)).build();
+                .clock(clock).responseTimeout(Duration.ofMillis(300)).maxRetries(0).build();
         StepVerifier.create(describe(1))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
                         .hasMessageContaining("response timeout"))

@@ -46,7 +46,9 @@ class DbbrainClientHttpIT {
     }
 
     private DbbrainClient.Builder clientFor(ScriptedServer s) {
-        return DbbrainClient.builder().endpoint(s.endpoint()).credentials(CREDS);
+        // One request per call, unthrottled by the client: these tests look at how single answers are read.
+        return DbbrainClient.builder().endpoint(s.endpoint()).credentials(CREDS).maxRetries(0)
+                .rateLimiter(RateLimiter.unlimited());
     }
 
     private static ScriptedServer answering(int status, String contentType, String body) {
@@ -178,14 +180,20 @@ class DbbrainClientHttpIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        client = DbbrainClient.builder().endpoint("http://127.0.0.1:" + port).credentials(CREDS).build();
-        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
+        client = DbbrainClient.builder().endpoint("http://127.0.0.1:" + port).credentials(CREDS)
+                .rateLimiter(RateLimiter.unlimited()).maxRetries(2)
+                .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)).build();
+        // A refused connection certainly carried nothing: even a Create is retried, and says so when it gives up.
+        StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(DbbrainTransportException.class).hasMessageContaining("refused");
                     assertThat(e).hasRootCauseInstanceOf(ConnectException.class);
                     assertThat(((DbbrainException) e).isRetryable()).isTrue();
+                    assertThat(((DbbrainTransportException) e).requestSent()).isFalse();
                 })
                 .verify(WAIT);
+        assertThat(client.stats().retries()).isEqualTo(2);
+        assertThat(client.stats().requests()).isEqualTo(3);
     }
 
     @Test

@@ -39,7 +39,7 @@ class DbbrainClientTlsIT {
     @Test
     void defaultClientRefusesASelfSignedCertificate() {
         assertThat(server.endpoint()).startsWith("https://127.0.0.1:");
-        DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS).build();
+        DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS).maxRetries(0).build();
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
                         .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class)
@@ -58,7 +58,7 @@ class DbbrainClientTlsIT {
                 throw new IllegalStateException(e);
             }
         });
-        DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS)
+        DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS).maxRetries(0)
                 .httpClient(trusting).build();
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
                 .assertNext(r -> assertThat(r.asyncRequestId()).isEqualTo(7))

@@ -1,0 +1,114 @@
+package dev.dbbrain.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * An emulator and a client that share one virtual clock: tasks advance, polls fire and deadlines pass only when the
+ * test advances {@link #time}. HTTP still travels over loopback in real time, so after each step the test waits,
+ * in real time, until every poll in flight has been answered and handled ({@link #settle()}).
+ */
+final class VirtualWorld implements AutoCloseable {
+
+    static final String ID = "AKIDvirtualworld";
+    static final String KEY = "virtual-world-key";
+    static final Instant EPOCH = Instant.parse("2026-11-28T00:00:00Z");
+
+    final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return EPOCH.plusMillis(time.now(TimeUnit.MILLISECONDS));
+        }
+    };
+    final DbbrainEmulator emulator;
+    final DbbrainClient client;
+
+    VirtualWorld(UnaryOperator<DbbrainEmulator.Builder> emulatorSettings,
+            UnaryOperator<DbbrainClient.Builder> clientSettings) {
+        emulator = emulatorSettings.apply(DbbrainEmulator.builder().credentials(ID, KEY).clock(clock).scheduler(time)
+                .rateLimit(0).proxies(3).stepDuration(Duration.ofSeconds(10))).start();
+        client = clientSettings.apply(DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentials(Credentials.of(ID, KEY)).clock(clock).scheduler(time)
+                .rateLimiter(RateLimiter.unlimited()).responseTimeout(Duration.ofSeconds(10))).build();
+    }
+
+    /** Watch options on the virtual clock: 1 s interval, no jitter. */
+    WatchOptions options() {
+        return WatchOptions.defaults().scheduler(time).jitter(0);
+    }
+
+    long create(String instanceId) {
+        return client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(instanceId))
+                .block(Duration.ofSeconds(10)).asyncRequestId();
+    }
+
+    /** Waits in real time until no poll is in flight: answered, handled, and the next one scheduled. */
+    void settle() {
+        awaitReal(() -> client.stats().pollsInFlight() == 0, "no poll in flight");
+    }
+
+    void awaitWatchedTasks(int n) {
+        awaitReal(() -> client.stats().watchedTasks() == n, "watched tasks == " + n);
+    }
+
+    void awaitDescribes(long n) {
+        awaitReal(() -> describes() == n, "Describe requests received == " + n);
+    }
+
+    private static void awaitReal(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Advances virtual time in steps, settling after each. */
+    void advance(Duration total, Duration step) {
+        settle();
+        for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plus(step)) {
+            time.advanceTimeBy(step);
+            settle();
+        }
+    }
+
+    void advance(Duration total) {
+        advance(total, Duration.ofMillis(500));
+    }
+
+    long requests() {
+        return client.stats().requests();
+    }
+
+    long describes() {
+        return emulator.stats().requests().getOrDefault("DescribeProxySessionKillTasks", 0L);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        emulator.close();
+        time.dispose();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.dbbrain.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorStats;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Real time against the emulator's strict limit of 20 requests in any sliding second, with the client's defaults:
+ * the JVM-wide limiter (a SecretId of its own per test, so each test starts with a fresh bucket), default retries
+ * and default watch options.
+ */
+class WatchAtScaleIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int WATCHES = 200;
+    private static final int INSTANCES = 20;
+
+    private DbbrainEmulator emulator;
+    private DbbrainClient client;
+
+    private void start(UnaryOperator<DbbrainEmulator.Builder> faults, UnaryOperator<DbbrainClient.Builder> settings) {
+        String id = "AKIDscale" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        emulator = faults.apply(DbbrainEmulator.builder().credentials(id, "scale-key").rateLimit(20)
+                .stepDuration(Duration.ofMillis(300)).proxies(3).proxyFailureProbability(0.2)).start();
+        client = settings.apply(DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentials(Credentials.of(id, "scale-key"))).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    /** The outcome of one kill: the states its watch emitted, or the error of its Create. */
+    private record Outcome(String instanceId, List<TaskInfo> states, Throwable error) {
+    }
+
+    private List<Outcome> killAll() {
+        return Flux.range(0, WATCHES)
+                .flatMap(i -> {
+                    String instance = String.format("crs-scale%03d", i % INSTANCES);
+                    return client.killProxySessions(instance).collectList()
+                            .map(states -> new Outcome(instance, states, null))
+                            .onErrorResume(e -> Mono.just(new Outcome(instance, List.of(), e)));
+                }, WATCHES)
+                .collectList()
+                .block(WAIT);
+    }
+
+    private void assertTrueTerminalStatesWithoutRegressions(List<Outcome> outcomes) {
+        Map<Long, String> truth = new HashMap<>();
+        for (EmulatorStats.Task t : emulator.stats().tasks()) {
+            truth.put(t.asyncRequestId(), t.status());
+        }
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                continue;
+            }
+            TaskInfo last = o.states().get(o.states().size() - 1);
+            assertThat(last.isTerminal()).isTrue();
+            assertThat(last.rawStatus()).isEqualTo(truth.get(last.asyncRequestId()));
+            for (int i = 1; i < o.states().size(); i++) {
+                TaskInfo before = o.states().get(i - 1);
+                TaskInfo after = o.states().get(i);
+                assertThat(TaskLoop.regresses(before, after)).as("%s then %s", before, after).isFalse();
+                assertThat(TaskLoop.changed(before, after)).isTrue();
+            }
+        }
+    }
+
+    private static String figures(String name, EmulatorStats stats, DbbrainClient client, long elapsedNanos) {
+        long requests = stats.requests().values().stream().mapToLong(Long::longValue).sum();
+        double seconds = elapsedNanos / 1e9;
+        return String.format("%s: %d requests (%s) in %.1f s; max in one second %s; errors %s; retries %d",
+                name, requests, stats.requests(), seconds, stats.maxRequestsInOneSecond(), stats.errors(),
+                client.stats().retries());
+    }
+
+    @Test
+    void twoHundredWatchesOverTwentyInstancesStayUnderTheLimitAndAllReachTheTrueEnd() {
+        start(e -> e, c -> c);
+        long t0 = System.nanoTime();
+        List<Outcome> outcomes = killAll();
+        long elapsed = System.nanoTime() - t0;
+        EmulatorStats stats = emulator.stats();
+        System.out.println(figures("200 watches / 20 instances", stats, client, elapsed));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+        assertTrueTerminalStatesWithoutRegressions(outcomes);
+        assertThat(stats.tasksCreated()).isEqualTo(WATCHES);
+        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
+        assertThat(stats.maxRequestsInOneSecond().values()).allSatisfy(max -> assertThat(max).isLessThanOrEqualTo(20));
+        assertThat(client.stats().watchedTasks()).isZero();
+        assertThat(client.stats().pollsInFlight()).isZero();
+    }
+
+    @Test
+    void aSaturatingLoadGetsNoThrottlingAndUsesAtLeast95PercentOfTheBudget() {
+        start(e -> e, c -> c);
+        int calls = 200;
+        long t0 = System.nanoTime();
+        Flux.range(0, calls)
+                .flatMap(i -> client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-satur001",
+                        1L)), calls)
+                .then()
+                .block(WAIT);
+        long elapsed = System.nanoTime() - t0;
+        EmulatorStats stats = emulator.stats();
+        double utilisation = calls / (elapsed / 1e9) / 20;
+        System.out.printf("saturating Describe load: %d calls in %.2f s = %.1f%% of 20/s%n", calls,
+                elapsed / 1e9, utilisation * 100);
+        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
+        assertThat(stats.maxRequestsInOneSecond().get("DescribeProxySessionKillTasks")).isLessThanOrEqualTo(20);
+        assertThat(utilisation).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void faultsAreSurvivedAndNoCreateEverLeavesTwoTasks() {
+        start(e -> e.faultReset(0.1).fault502(0.1).faultMalformed(0.1),
+                c -> c.maxRetries(10).retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
+        long t0 = System.nanoTime();
+        List<Outcome> outcomes = killAll();
+        long elapsed = System.nanoTime() - t0;
+        EmulatorStats stats = emulator.stats();
+        System.out.println(figures("200 watches / 20 instances, 30% faults", stats, client, elapsed));
+        long created = outcomes.stream().filter(o -> o.error() == null).count();
+        // Ambiguous Creates (reset, 502, garbled answer after sending) are reported, never retried.
+        assertThat(outcomes).filteredOn(o -> o.error() != null).allSatisfy(o ->
+                assertThat(o.error()).isInstanceOf(DbbrainException.class)
+                        .extracting(e -> ((DbbrainException) e).action()).isEqualTo("CreateProxySessionKillTask"));
+        assertThat(stats.tasksCreated()).isEqualTo(created);
+        Map<String, Long> perInstance = new HashMap<>();
+        for (Outcome o : outcomes) {
+            if (o.error() == null) {
+                perInstance.merge(o.instanceId(), 1L, Long::sum);
+            }
+        }
+        Map<String, Long> emulatorPerInstance = new HashMap<>();
+        for (EmulatorStats.Task t : stats.tasks()) {
+            emulatorPerInstance.merge(t.instanceId(), 1L, Long::sum);
+        }
+        assertThat(emulatorPerInstance).isEqualTo(perInstance);
+        assertThat(created).isGreaterThan(WATCHES / 2);
+        assertTrueTerminalStatesWithoutRegressions(outcomes);
+        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
+        assertThat(client.stats().watchedTasks()).isZero();
+    }
+}

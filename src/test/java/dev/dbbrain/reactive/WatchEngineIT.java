@@ -1,0 +1,388 @@
+package dev.dbbrain.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.test.subscriber.TestSubscriber;
+
+/**
+ * The watch engine in virtual time against the emulator: intervals, growth, deadline, not-found grace, demand,
+ * conflation, sharing, late subscribers, batching and cancellation. Emulator tasks have 3 proxies and a 10 s step:
+ * created [0, 10), chosen [10, 20), running 0/3 [20, 30), 1/3 [30, 40), 2/3 [40, 50), finished from 50 s.
+ */
+class WatchEngineIT {
+
+    private static final String INSTANCE = "crs-watch001";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private VirtualWorld world;
+
+    private VirtualWorld world(UnaryOperator<dev.dbbrain.reactive.emulator.DbbrainEmulator.Builder> emulator,
+            UnaryOperator<DbbrainClient.Builder> client) {
+        world = new VirtualWorld(emulator, client);
+        return world;
+    }
+
+    private VirtualWorld world() {
+        return world(e -> e, c -> c);
+    }
+
+    @AfterEach
+    void close() {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    private static List<String> states(List<TaskInfo> infos) {
+        return infos.stream().map(t -> t.rawStatus() + ":" + t.progress()).toList();
+    }
+
+    @Test
+    void emitsTheFirstStateThenEveryChangeAndCompletesAfterTheTerminalOne() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(watcher);
+        w.advance(Duration.ofSeconds(60));
+        assertThat(watcher.isTerminatedComplete()).isTrue();
+        assertThat(states(watcher.getReceivedOnNext()))
+                .containsExactly("created:0", "chosen:0", "running:0", "running:33", "running:66", "finished:100");
+        // One poll a second from 0 s to 50 s, when the task finished: 51, plus the Create.
+        assertThat(w.requests()).isEqualTo(1 + 51);
+        assertThat(w.client.stats().watchedTasks()).isZero();
+        assertThat(w.client.stats().timers()).isZero();
+    }
+
+    @Test
+    void theIntervalGrowsWhileNothingChangesUpToItsMaximum() {
+        VirtualWorld w = world(e -> e.stepDuration(Duration.ofHours(1)), c -> c);
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options().growth(2, Duration.ofSeconds(8))).subscribe(watcher);
+        w.settle();
+        // Polls at 0, 1, 3, 7, 15, 23, 31 s: 1 s doubling, capped at 8 s.
+        List<Long> counts = new ArrayList<>();
+        for (int second = 1; second <= 31; second++) {
+            w.advance(Duration.ofSeconds(1), Duration.ofSeconds(1));
+            counts.add(w.describes());
+        }
+        assertThat(counts.get(0)).isEqualTo(2);
+        assertThat(counts.get(2)).isEqualTo(3);
+        assertThat(counts.get(6)).isEqualTo(4);
+        assertThat(counts.get(13)).isEqualTo(4);
+        assertThat(counts.get(14)).isEqualTo(5);
+        assertThat(counts.get(22)).isEqualTo(6);
+        assertThat(counts.get(30)).isEqualTo(7);
+        watcher.cancel();
+    }
+
+    @Test
+    void jitterKeepsEveryIntervalWithinItsBounds() {
+        WatchOptions options = WatchOptions.defaults().pollInterval(Duration.ofSeconds(1)).jitter(0.5);
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long d = options.nextDelayMillis(0);
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        assertThat(min).isBetween(500L, 550L);
+        assertThat(max).isBetween(1450L, 1500L);
+        WatchOptions grown = options.growth(3, Duration.ofSeconds(10)).jitter(0.2);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(grown.nextDelayMillis(5)).isBetween(8000L, 12_000L);
+        }
+    }
+
+    @Test
+    void theDeadlineEndsTheWatchWithTheLastStateSeen() {
+        VirtualWorld w = world(e -> e.stepDuration(Duration.ofHours(1)), c -> c);
+        long id = w.create(INSTANCE);
+        StepVerifier.create(w.client.watch(INSTANCE, id, w.options().deadline(Duration.ofSeconds(5))))
+                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("created"))
+                .then(() -> w.advance(Duration.ofSeconds(5)))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(DbbrainWatchException.class).hasMessageContaining("deadline");
+                    DbbrainWatchException we = (DbbrainWatchException) e;
+                    assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.DEADLINE);
+                    assertThat(we.lastSeen()).map(TaskInfo::rawStatus).contains("created");
+                    assertThat(we.asyncRequestId()).isEqualTo(id);
+                })
+                .verify(WAIT);
+        w.settle();
+        assertThat(w.client.stats().watchedTasks()).isZero();
+    }
+
+    @Test
+    void aTaskNotFoundWithinTheGracePeriodIsATypedError() {
+        VirtualWorld w = world();
+        StepVerifier.create(w.client.watch(INSTANCE, 999, w.options().notFoundGrace(Duration.ofSeconds(3))))
+                .then(() -> w.advance(Duration.ofSeconds(4)))
+                .expectErrorSatisfies(e -> {
+                    DbbrainWatchException we = (DbbrainWatchException) e;
+                    assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.NOT_FOUND);
+                    assertThat(we.lastSeen()).isEmpty();
+                })
+                .verify(WAIT);
+        // Looked for at 0, 1, 2 and 3 s.
+        assertThat(w.describes()).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskThatAppearsWithinTheGracePeriodIsWatchedNormally() {
+        VirtualWorld w = world();
+        long next = 14672492L;
+        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
+        w.client.watch(INSTANCE, next, w.options()).subscribe(watcher);
+        w.advance(Duration.ofSeconds(3));
+        assertThat(w.create(INSTANCE)).isEqualTo(next);
+        w.advance(Duration.ofSeconds(60));
+        assertThat(watcher.isTerminatedComplete()).isTrue();
+        assertThat(watcher.getReceivedOnNext()).last().extracting(TaskInfo::rawStatus).isEqualTo("finished");
+    }
+
+    @Test
+    void aSubscriberThatRequestedNothingCausesNoRequest() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> idle = TestSubscriber.builder().initialRequest(0).build();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(idle);
+        w.advance(Duration.ofSeconds(120));
+        assertThat(w.describes()).isZero();
+        assertThat(idle.getReceivedOnNext()).isEmpty();
+        idle.cancel();
+        assertThat(w.client.stats().watchedTasks()).isZero();
+    }
+
+    @Test
+    void oneItemRequestedPerVirtualMinuteCostsOneRequestPerMinute() {
+        VirtualWorld w = world(e -> e.stepDuration(Duration.ofMinutes(1)), c -> c);
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> slow = TestSubscriber.builder().initialRequest(0).build();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(slow);
+        for (int minute = 0; minute < 6; minute++) {
+            slow.request(1);
+            w.settle();
+            assertThat(w.describes()).as("requests after minute %d", minute).isEqualTo(minute + 1);
+            w.advance(Duration.ofMinutes(1), Duration.ofSeconds(5));
+        }
+        assertThat(states(slow.getReceivedOnNext()))
+                .containsExactly("created:0", "chosen:0", "running:0", "running:33", "running:66", "finished:100");
+        assertThat(slow.isTerminatedComplete()).isTrue();
+    }
+
+    @Test
+    void aSlowSubscriberGetsTheLatestStateButNeverMissesTheTerminalOne() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> slow = TestSubscriber.builder().initialRequest(1).build();
+        TestSubscriber<TaskInfo> fast = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(slow);
+        w.client.watch(INSTANCE, id, w.options()).subscribe(fast);
+        w.advance(Duration.ofSeconds(35));
+        slow.request(1);
+        w.advance(Duration.ofSeconds(30));
+        slow.request(1);
+        w.settle();
+        assertThat(states(slow.getReceivedOnNext())).containsExactly("created:0", "running:33", "finished:100");
+        assertThat(slow.isTerminatedComplete()).isTrue();
+        assertThat(fast.getReceivedOnNext()).hasSize(6);
+    }
+
+    @Test
+    void tenSubscribersCostWhatOneCosts() {
+        VirtualWorld alone = world();
+        long id = alone.create(INSTANCE);
+        TestSubscriber<TaskInfo> single = TestSubscriber.create();
+        alone.client.watch(INSTANCE, id, alone.options()).subscribe(single);
+        alone.advance(Duration.ofSeconds(60));
+        long oneCosts = alone.describes();
+        alone.close();
+
+        VirtualWorld w = world();
+        long shared = w.create(INSTANCE);
+        List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            TestSubscriber<TaskInfo> s = TestSubscriber.create();
+            w.client.watch(INSTANCE, shared, w.options()).subscribe(s);
+            watchers.add(s);
+        }
+        assertThat(w.client.stats().watchedTasks()).isEqualTo(1);
+        w.advance(Duration.ofSeconds(60));
+        assertThat(w.describes()).isEqualTo(oneCosts);
+        for (TestSubscriber<TaskInfo> s : watchers) {
+            assertThat(s.isTerminatedComplete()).isTrue();
+            assertThat(states(s.getReceivedOnNext())).isEqualTo(states(single.getReceivedOnNext()));
+        }
+    }
+
+    @Test
+    void aLateSubscriberFirstGetsTheLatestKnownStateWithoutANewRequest() {
+        VirtualWorld w = world(e -> e, c -> c);
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> early = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options().pollInterval(Duration.ofSeconds(4))).subscribe(early);
+        w.advance(Duration.ofSeconds(25));
+        long before = w.describes();
+        TestSubscriber<TaskInfo> late = TestSubscriber.builder().initialRequest(1).build();
+        w.client.watch(INSTANCE, id, w.options().pollInterval(Duration.ofSeconds(4))).subscribe(late);
+        w.settle();
+        assertThat(states(late.getReceivedOnNext())).containsExactly("running:0");
+        assertThat(w.describes()).isEqualTo(before);
+        early.cancel();
+        late.cancel();
+    }
+
+    @Test
+    void aSubscriberArrivingShortlyAfterTheEndGetsTheFinalStateWithoutARequest() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        StepVerifier.create(w.client.watch(INSTANCE, id, w.options()).last())
+                .then(() -> w.advance(Duration.ofSeconds(60)))
+                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("finished"))
+                .verifyComplete();
+        long before = w.describes();
+        w.advance(Duration.ofSeconds(10));
+        StepVerifier.create(w.client.watch(INSTANCE, id, w.options()))
+                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("finished"))
+                .verifyComplete();
+        assertThat(w.describes()).isEqualTo(before);
+    }
+
+    @Test
+    void hundredTasksOnOneInstanceArePolledInBatchesOfMaxBatch() {
+        VirtualWorld w = world(e -> e.stepDuration(Duration.ofHours(1)), c -> c.maxBatch(30));
+        List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(w.create(INSTANCE));
+        }
+        for (long id : ids) {
+            TestSubscriber<TaskInfo> s = TestSubscriber.create();
+            w.client.watch(INSTANCE, id, w.options()).subscribe(s);
+            watchers.add(s);
+        }
+        w.settle();
+        long firstRound = w.describes();
+        // ceil(100 / 30) = 4 requests a round, however the subscriptions happened to be grouped at first.
+        assertThat(firstRound).isBetween(4L, 100L);
+        w.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        assertThat(w.describes() - firstRound).isEqualTo(10 * 4);
+        assertThat(watchers).allSatisfy(s -> assertThat(s.getReceivedOnNext()).hasSize(1));
+        watchers.forEach(TestSubscriber::cancel);
+        assertThat(w.client.stats().watchedTasks()).isZero();
+    }
+
+    @Test
+    void cancellingTheLastSubscriberStopsTheLoopAndItsRequestInFlight() {
+        // The emulator's latency runs on virtual time: the first poll stays in flight until the test advances it.
+        VirtualWorld w = world(e -> e.latency(Duration.ofSeconds(30)), c -> c);
+        long id = 14672492L;
+        TestSubscriber<TaskInfo> a = TestSubscriber.create();
+        TestSubscriber<TaskInfo> b = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(a);
+        w.client.watch(INSTANCE, id, w.options()).subscribe(b);
+        w.awaitDescribes(1);
+        assertThat(w.client.stats().pollsInFlight()).isEqualTo(1);
+        a.cancel();
+        assertThat(w.client.stats().pollsInFlight()).isEqualTo(1);
+        b.cancel();
+        ClientStats stats = w.client.stats();
+        assertThat(stats.pollsInFlight()).isZero();
+        assertThat(stats.watchedTasks()).isZero();
+        assertThat(stats.watchedInstances()).isZero();
+        assertThat(stats.timers()).isZero();
+        long sent = w.requests();
+        w.advance(Duration.ofSeconds(120), Duration.ofSeconds(10));
+        assertThat(w.requests()).isEqualTo(sent);
+    }
+
+    @Test
+    void aFailedTaskCompletesNormallyByDefaultOrErrorsWhenAsked() {
+        VirtualWorld w = world(e -> e.proxyFailureProbability(1.0), c -> c);
+        long id = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> lenient = TestSubscriber.create();
+        TestSubscriber<TaskInfo> strict = TestSubscriber.create();
+        w.client.watch(INSTANCE, id, w.options()).subscribe(lenient);
+        w.client.watch(INSTANCE, id, w.options().failedAsError(true)).subscribe(strict);
+        w.advance(Duration.ofSeconds(60));
+        assertThat(lenient.isTerminatedComplete()).isTrue();
+        assertThat(lenient.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FAILED);
+        assertThat(strict.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FAILED);
+        assertThat(strict.expectTerminalError()).isInstanceOfSatisfying(DbbrainWatchException.class,
+                e -> assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.TASK_FAILED));
+    }
+
+    @Test
+    void awaitCompletionEmitsOnlyTheTerminalState() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        StepVerifier.create(w.client.awaitCompletion(INSTANCE, id, w.options()))
+                .then(() -> w.advance(Duration.ofSeconds(60)))
+                .assertNext(t -> assertThat(t.status()).isEqualTo(TaskStatus.FINISHED))
+                .verifyComplete();
+    }
+
+    @Test
+    void killProxySessionsCreatesOnceThenWatches() {
+        VirtualWorld w = world();
+        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
+        w.client.killProxySessions(INSTANCE, null, w.options()).subscribe(watcher);
+        w.awaitWatchedTasks(1);
+        w.advance(Duration.ofSeconds(60));
+        assertThat(watcher.isTerminatedComplete()).isTrue();
+        assertThat(w.emulator.stats().tasksCreated()).isEqualTo(1);
+        assertThat(watcher.getReceivedOnNext()).hasSize(6);
+    }
+
+    @Test
+    void aNonRetryableErrorEndsTheWatchWithTheCauseAttached() {
+        VirtualWorld w = world();
+        long id = w.create(INSTANCE);
+        try (DbbrainClient wrongKey = DbbrainClient.builder().endpoint(w.emulator.endpoint())
+                .credentials(Credentials.of(VirtualWorld.ID, "not-the-key")).clock(w.clock).scheduler(w.time)
+                .rateLimiter(RateLimiter.unlimited()).build()) {
+            StepVerifier.create(wrongKey.watch(INSTANCE, id, w.options()))
+                    .expectErrorSatisfies(e -> {
+                        DbbrainWatchException we = (DbbrainWatchException) e;
+                        assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.POLL_FAILED);
+                        assertThat(we.getCause()).isInstanceOf(DbbrainApiException.class);
+                        assertThat(we.category()).isEqualTo(ErrorCategory.AUTH);
+                        assertThat(we.requestId()).isNotBlank();
+                        assertThat(we.lastSeen()).isEmpty();
+                    })
+                    .verify(WAIT);
+            assertThat(wrongKey.stats().retries()).isZero();
+        }
+    }
+
+    @Test
+    void anUnknownInstanceCountsAsNotFound() {
+        VirtualWorld w = world();
+        StepVerifier.create(w.client.watch("crs-nosuch", 1, w.options().notFoundGrace(Duration.ofSeconds(2))))
+                .then(() -> w.advance(Duration.ofSeconds(3)))
+                .expectErrorSatisfies(e -> assertThat(((DbbrainWatchException) e).reason())
+                        .isEqualTo(DbbrainWatchException.Reason.NOT_FOUND))
+                .verify(WAIT);
+    }
+
+    @Test
+    void invalidArgumentsFailFastNamingTheArgument() {
+        VirtualWorld w = world();
+        StepVerifier.create(w.client.watch(" ", 1)).expectErrorMessage("instanceId must not be blank").verify(WAIT);
+        StepVerifier.create(w.client.killProxySessions(""))
+                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("instanceId")).verify(WAIT);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> WatchOptions.defaults().jitter(1.0)).withMessageContaining("jitter");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> WatchOptions.defaults().growth(2, Duration.ofMillis(10)))
+                .withMessageContaining("maxInterval");
+    }
+}
