@@ -3,6 +3,7 @@ package dev.dbbrain.reactive.cli;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +87,24 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be an integer, was '" + raw + "'");
         }
+    }
+
+    /** Every value of a repeatable option holding task IDs, in order, without repeats. */
+    List<Long> taskIds(String name) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (String raw : all(name)) {
+            long id;
+            try {
+                id = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be an integer AsyncRequestId, was '" + raw + "'");
+            }
+            if (id < 1) {
+                throw new UsageException("--" + name + " must be a positive AsyncRequestId, was " + raw);
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
     }
 
     double probability(String name) {

@@ -4,6 +4,7 @@ import dev.dbbrain.reactive.Credentials;
 import dev.dbbrain.reactive.CredentialsProvider;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DbbrainException;
+import dev.dbbrain.reactive.RateLimiter;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -35,6 +36,7 @@ final class Cli {
 
             Commands:
               kill       create a session-kill task per instance and follow each until it ends
+              watch      follow existing tasks of an instance until they end
               describe   show the state of some tasks of an instance
               emulator   run the local DBbrain emulator in the foreground
 
@@ -56,9 +58,18 @@ final class Cli {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean terminal;
+
+    /** A CLI writing to these streams; a live progress board when stdout looks like a terminal. */
     Cli(PrintStream out, PrintStream err) {
+        this(out, err, Terminal.interactive());
+    }
+
+    /** A CLI told whether {@code out} is a terminal, so tests can have the board or the plain lines at will. */
+    Cli(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
     }
 
     int run(String[] argv) {
@@ -79,6 +90,7 @@ final class Cli {
             }
             Command command = switch (args.command) {
                 case "kill" -> new KillCommand(this);
+                case "watch" -> new WatchCommand(this);
                 case "describe" -> new DescribeCommand(this);
                 case "emulator" -> new EmulatorCommand(this);
                 default -> null;
@@ -127,7 +139,8 @@ final class Cli {
         if (!format.equals("text") && !format.equals("json")) {
             throw new Args.UsageException("--output must be text or json, was '" + format + "'");
         }
-        return new Output(out, err, format.equals("json"), args.flag("verbose"));
+        boolean json = format.equals("json");
+        return new Output(out, err, json, args.flag("verbose"), terminal && !json);
     }
 
     /** Checks that only the command's own options, the global ones and (with --emulator) emulator ones are used. */
@@ -140,8 +153,19 @@ final class Cli {
         args.allowOnly(allowed);
     }
 
-    /** The client and, with --emulator, the embedded emulator it talks to; closing it stops both. */
-    record Session(DbbrainClient client, DbbrainEmulator emulator) implements AutoCloseable {
+    /**
+     * The client, the rate limiter it waits on and, with --emulator, the embedded emulator it talks to; closing it
+     * stops the client and the emulator. The limiter is the CLI's own (not the JVM-wide default) so that the summary
+     * can report how long requests waited for it.
+     */
+    record Session(DbbrainClient client, RateLimiter limiter, DbbrainEmulator emulator) implements AutoCloseable {
+
+        /** The time all requests of both actions spent waiting for a permit, summed. */
+        Duration limiterWait() {
+            return limiter.state(TaskFollower.CREATE).totalWait()
+                    .plus(limiter.state(TaskFollower.DESCRIBE).totalWait());
+        }
+
         @Override
         public void close() {
             client.close();
@@ -152,7 +176,8 @@ final class Cli {
     }
 
     Session session(Args args, Output output) {
-        DbbrainClient.Builder builder = DbbrainClient.builder();
+        RateLimiter limiter = RateLimiter.builder().build();
+        DbbrainClient.Builder builder = DbbrainClient.builder().rateLimiter(limiter);
         String region = args.get("region", null);
         if (region != null) {
             builder.region(region);
@@ -167,7 +192,7 @@ final class Cli {
             output.info("Using the embedded DBbrain emulator at " + emulator.endpoint()
                     + " (nothing real is touched)");
             builder.endpoint(emulator.endpoint()).credentials(demo);
-            return new Session(builder.build(), emulator);
+            return new Session(builder.build(), limiter, emulator);
         }
         String endpoint = args.get("endpoint", DbbrainClient.DEFAULT_ENDPOINT);
         builder.endpoint(endpoint);
@@ -179,7 +204,7 @@ final class Cli {
         } catch (DbbrainException e) {
             throw new Args.ConfigurationException(e.getMessage() + ". To try without an account, add --emulator.");
         }
-        return new Session(builder.build(), null);
+        return new Session(builder.build(), limiter, null);
     }
 
     static DbbrainEmulator.Builder emulatorBuilder(Args args, int defaultPort, int defaultStepMs) {

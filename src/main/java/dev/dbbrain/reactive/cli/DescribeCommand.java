@@ -1,12 +1,12 @@
 package dev.dbbrain.reactive.cli;
 
+import dev.dbbrain.reactive.ClientStats;
 import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksResponse;
 import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.TaskStatus;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /** {@code describe}: one DescribeProxySessionKillTasks call, each task printed. */
@@ -43,20 +43,13 @@ record DescribeCommand(Cli cli) implements Command {
         if (instance == null) {
             throw new Args.UsageException("describe needs --instance");
         }
-        List<String> rawTasks = args.all("task");
-        if (rawTasks.isEmpty()) {
+        long[] ids = args.taskIds("task").stream().mapToLong(Long::longValue).toArray();
+        if (ids.length == 0) {
             throw new Args.UsageException("describe needs at least one --task");
-        }
-        long[] ids = new long[rawTasks.size()];
-        for (int i = 0; i < ids.length; i++) {
-            try {
-                ids[i] = Long.parseLong(rawTasks.get(i));
-            } catch (NumberFormatException e) {
-                throw new Args.UsageException("--task must be an integer AsyncRequestId, was '" + rawTasks.get(i) + "'");
-            }
         }
         Output output = cli.output(args);
         try (Cli.Session session = cli.session(args, output)) {
+            long startedAt = System.nanoTime();
             DescribeProxySessionKillTasksResponse response = session.client()
                     .describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(instance, ids))
                     // The CLI's main thread waits here; it is not a Reactor thread.
@@ -76,8 +69,11 @@ record DescribeCommand(Cli cli) implements Command {
                     finished += task.status() == TaskStatus.FINISHED ? 1 : 0;
                 }
             }
-            output.summary(ids.length, finished, failed, missing);
-            return missing > 0 ? Cli.API_ERROR : failed > 0 ? Cli.TASK_FAILED : Cli.OK;
+            ClientStats stats = session.client().stats();
+            Summary summary = new Summary(ids.length, finished, failed, missing, stats.requests(), stats.throttled(),
+                    stats.retries(), session.limiterWait(), Duration.ofNanos(System.nanoTime() - startedAt));
+            output.summary(summary);
+            return summary.exitCode();
         }
     }
 }

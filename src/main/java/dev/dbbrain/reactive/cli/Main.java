@@ -1,7 +1,8 @@
 package dev.dbbrain.reactive.cli;
 
 /**
- * The {@code dbbrain} command line: {@code kill}, {@code describe} and {@code emulator}. Run with {@code --help}.
+ * The {@code dbbrain} command line: {@code kill}, {@code watch}, {@code describe} and {@code emulator}. Run with
+ * {@code --help}.
  */
 public final class Main {
 

@@ -2,16 +2,20 @@ package dev.dbbrain.reactive.cli;
 
 import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DbbrainException;
+import dev.dbbrain.reactive.DbbrainWatchException;
 import dev.dbbrain.reactive.TaskInfo;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Prints task updates, errors and the summary as text (for people) or JSON lines (one object per line, for
- * scripts). Synchronized: updates of several tasks arrive from several threads.
+ * scripts), and on a terminal the frames of the live {@link ProgressBoard}. Synchronized: the main thread and the
+ * printing thread both use it.
  */
 final class Output {
 
@@ -19,13 +23,31 @@ final class Output {
     private final PrintStream err;
     private final boolean json;
     private final boolean verbose;
+    private final boolean live;
     private final JsonMapper mapper = JsonMapper.builder().build();
+    private int boardLines;
 
-    Output(PrintStream out, PrintStream err, boolean json, boolean verbose) {
+    /** With {@code live}, task changes go to a board redrawn with ANSI escapes: only for a terminal, never JSON. */
+    Output(PrintStream out, PrintStream err, boolean json, boolean verbose, boolean live) {
+        if (json && live) {
+            throw new IllegalArgumentException("the live board is text, not JSON");
+        }
         this.out = out;
         this.err = err;
         this.json = json;
         this.verbose = verbose;
+        this.live = live;
+    }
+
+    boolean live() {
+        return live;
+    }
+
+    /** Replaces the board drawn last (if any) with these lines. */
+    synchronized void redraw(List<String> lines) {
+        out.print(ProgressBoard.frame(lines, boardLines));
+        out.flush();
+        boardLines = lines.size();
     }
 
     synchronized void task(TaskInfo t) {
@@ -61,17 +83,27 @@ final class Output {
         }
     }
 
-    synchronized void created(String instanceId, long asyncRequestId, String requestId) {
-        if (!json) {
-            out.printf("%-14s task %-10d created (RequestId %s)%n", instanceId, asyncRequestId, requestId);
-            out.flush();
+    /** The short name of a failure: the service's error code, or one made from the exception's kind. */
+    static String code(Throwable e) {
+        if (e instanceof DbbrainApiException api) {
+            return api.code();
         }
+        if (e instanceof DbbrainWatchException w) {
+            // WatchDeadline, WatchNotFound, WatchTaskFailed, WatchPollFailed
+            StringBuilder b = new StringBuilder("Watch");
+            for (String word : w.reason().name().split("_")) {
+                b.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+            return b.toString();
+        }
+        if (e instanceof DbbrainException) {
+            return e.getClass().getSimpleName().replace("Dbbrain", "").replace("Exception", "Error");
+        }
+        return e.getClass().getSimpleName();
     }
 
     synchronized void error(String context, Throwable e) {
-        String code = e instanceof DbbrainApiException api ? api.code()
-                : e instanceof DbbrainException ? e.getClass().getSimpleName().replace("Dbbrain", "").replace("Exception", "Error")
-                : e.getClass().getSimpleName();
+        String code = code(e);
         String requestId = e instanceof DbbrainException d ? d.requestId() : null;
         String action = e instanceof DbbrainException d ? d.action() : null;
         String message = e instanceof DbbrainApiException api ? api.errorMessage() : e.getMessage();
@@ -85,6 +117,11 @@ final class Output {
             if (context != null) {
                 error.put("context", context);
             }
+            if (e instanceof DbbrainWatchException w) {
+                error.put("reason", w.reason().name());
+                error.put("asyncRequestId", w.asyncRequestId());
+                error.put("lastStatus", w.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+            }
             out.println(mapper.writeValueAsString(node));
             out.flush();
         } else {
@@ -96,17 +133,22 @@ final class Output {
         }
     }
 
-    synchronized void summary(int tasks, int finished, int failed, int errors) {
+    synchronized void summary(Summary summary) {
         if (json) {
             ObjectNode node = mapper.createObjectNode();
             ObjectNode s = node.putObject("summary");
-            s.put("tasks", tasks);
-            s.put("finished", finished);
-            s.put("failed", failed);
-            s.put("errors", errors);
+            s.put("tasks", summary.tasks());
+            s.put("finished", summary.finished());
+            s.put("failed", summary.failed());
+            s.put("errors", summary.errors());
+            s.put("requests", summary.requests());
+            s.put("throttled", summary.throttled());
+            s.put("retries", summary.retries());
+            s.put("limiterWaitMs", summary.limiterWait().toMillis());
+            s.put("elapsedMs", summary.elapsed().toMillis());
             out.println(mapper.writeValueAsString(node));
         } else {
-            out.printf("%d task(s): %d finished, %d failed, %d error(s)%n", tasks, finished, failed, errors);
+            out.println(summary.text());
         }
         out.flush();
     }

@@ -10,9 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,46 +27,21 @@ import tools.jackson.databind.json.JsonMapper;
 /** The self-contained CLI jar, run as a user runs it, in a separate JVM with a controlled environment. */
 class CliJarIT {
 
-    private static final Path JAR = Path.of("target", "dbbrain-cli.jar");
-
     @TempDir
     Path home;
 
-    private record Result(int code, List<String> out, String err) {
+    private CliJar.Result runJar(String... args) throws IOException, InterruptedException {
+        return CliJar.run(home, Map.of(), args);
     }
 
-    private Result runJar(String... args) throws IOException, InterruptedException {
-        return runJar(Map.of(), args);
-    }
-
-    private Result runJar(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
-        assertThat(JAR).as("built by the package phase").exists();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("TENCENTCLOUD_"));
-        env.putAll(extraEnv);
-        Path err = Files.createTempFile(home, "stderr", ".txt");
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                lines.add(line);
-            }
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("CLI did not finish within 60 s");
-        }
-        return new Result(p.exitValue(), lines, Files.readString(err));
+    private CliJar.Result runJar(Map<String, String> extraEnv, String... args) throws IOException,
+            InterruptedException {
+        return CliJar.run(home, extraEnv, args);
     }
 
     @Test
     void killAgainstTheEmbeddedEmulatorPrintsJsonLinesEndingInAFinishedTask() throws Exception {
-        Result r = runJar("kill", "--emulator", "--instance", "crs-demo0001", "--output", "json");
+        CliJar.Result r = runJar("kill", "--emulator", "--instance", "crs-demo0001", "--output", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonMapper mapper = JsonMapper.builder().build();
         List<JsonNode> json = r.out().stream().map(mapper::readTree).toList();
@@ -92,7 +66,7 @@ class CliJarIT {
                     .block(java.time.Duration.ofSeconds(10)).asyncRequestId();
             // Long after the task finished, yet well within the 300 s skew allowed against the CLI's real clock.
             clock.advance(java.time.Duration.ofSeconds(60));
-            Result r = runJar(Map.of("TENCENTCLOUD_SECRET_ID", "AKIDenvcli", "TENCENTCLOUD_SECRET_KEY", "env-cli-key"),
+            CliJar.Result r = runJar(Map.of("TENCENTCLOUD_SECRET_ID", "AKIDenvcli", "TENCENTCLOUD_SECRET_KEY", "env-cli-key"),
                     "describe", "--endpoint", emulator.endpoint(), "--instance", "crs-envcli01",
                     "--task", Long.toString(id), "--output", "json");
             assertThat(r.code()).as(r.err()).isZero();
@@ -103,9 +77,82 @@ class CliJarIT {
         }
     }
 
+    /** An emulator on the real clock, slow enough that a watch started a second later still sees tasks run. */
+    private static DbbrainEmulator slowEmulator() {
+        return DbbrainEmulator.builder().credentials("AKIDwatchcli", "watch-cli-key")
+                .stepDuration(Duration.ofMillis(600)).start();
+    }
+
+    private static DbbrainClient clientOf(DbbrainEmulator emulator) {
+        return DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentials(Credentials.of("AKIDwatchcli", "watch-cli-key")).build();
+    }
+
+    private static final Map<String, String> WATCH_ENV = Map.of("TENCENTCLOUD_SECRET_ID", "AKIDwatchcli",
+            "TENCENTCLOUD_SECRET_KEY", "watch-cli-key");
+
+    private static long create(DbbrainClient client, String instance) {
+        return client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(instance))
+                .block(Duration.ofSeconds(10)).asyncRequestId();
+    }
+
+    @Test
+    void watchFollowsExistingTasksOfAnInstanceUntilTheyEndAsJsonLines() throws Exception {
+        try (DbbrainEmulator emulator = slowEmulator(); DbbrainClient client = clientOf(emulator)) {
+            long first = create(client, "crs-watch001");
+            long second = create(client, "crs-watch001");
+            CliJar.Result r = runJar(WATCH_ENV, "watch", "--endpoint", emulator.endpoint(), "--instance",
+                    "crs-watch001", "--task", Long.toString(first), "--task", Long.toString(second),
+                    "--interval-ms", "200", "--output", "json");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonMapper mapper = JsonMapper.builder().build();
+            List<JsonNode> json = r.out().stream().map(mapper::readTree).toList();
+            for (long id : List.of(first, second)) {
+                List<JsonNode> mine = json.stream().filter(n -> n.has("type"))
+                        .filter(n -> n.get("asyncRequestId").longValue() == id).toList();
+                assertThat(mine).as("updates of task %d", id).isNotEmpty();
+                assertThat(mine.get(mine.size() - 1).get("status").stringValue()).isEqualTo("finished");
+            }
+            JsonNode summary = json.get(json.size() - 1).get("summary");
+            assertThat(summary.get("tasks").intValue()).isEqualTo(2);
+            assertThat(summary.get("finished").intValue()).isEqualTo(2);
+            assertThat(summary.get("requests").longValue()).isPositive();
+        }
+    }
+
+    @Test
+    void watchPipedIntoAnotherProgramPrintsOnePlainLinePerChangeAndNoEscapes() throws Exception {
+        try (DbbrainEmulator emulator = slowEmulator(); DbbrainClient client = clientOf(emulator)) {
+            long id = create(client, "crs-watch002");
+            CliJar.Result r = runJar(WATCH_ENV, "watch", "--endpoint", emulator.endpoint(), "--instance",
+                    "crs-watch002", "--task", Long.toString(id), "--interval-ms", "200");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(String.join("\n", r.out())).doesNotContain("\u001b");
+            List<String> updates = r.out().subList(0, r.out().size() - 1);
+            assertThat(updates).isNotEmpty().allMatch(l -> l.startsWith("crs-watch002   task " + id + " "));
+            assertThat(updates.get(updates.size() - 1)).contains("finished").contains("100%")
+                    .contains("proxies finished 3/3, failed 0");
+            assertThat(r.out().get(r.out().size() - 1)).startsWith("1 task(s): 1 finished, 0 failed, 0 error(s) in ");
+        }
+    }
+
+    @Test
+    void watchOfATaskTheServiceNeverReportsEndsWithWatchNotFoundAndExitThree() throws Exception {
+        try (DbbrainEmulator emulator = slowEmulator()) {
+            CliJar.Result r = runJar(WATCH_ENV, "watch", "--endpoint", emulator.endpoint(), "--instance",
+                    "crs-watch003", "--task", "999", "--output", "json");
+            assertThat(r.code()).as(r.err()).isEqualTo(3);
+            JsonNode error = JsonMapper.builder().build().readTree(r.out().get(0)).get("error");
+            assertThat(error.get("code").stringValue()).isEqualTo("WatchNotFound");
+            assertThat(error.get("reason").stringValue()).isEqualTo("NOT_FOUND");
+            assertThat(error.get("asyncRequestId").longValue()).isEqualTo(999);
+            assertThat(error.get("lastStatus").isNull()).isTrue();
+        }
+    }
+
     @Test
     void withoutCredentialsItSaysWhereItLookedAndNeverFallsBackToTheEmulator() throws Exception {
-        Result r = runJar("kill", "--instance", "crs-demo0001");
+        CliJar.Result r = runJar("kill", "--instance", "crs-demo0001");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         List<String> errLines = r.err().lines().toList();
@@ -117,7 +164,7 @@ class CliJarIT {
     @Test
     void emulatorCommandPrintsItsUrlFirstAndServes() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-jar", JAR.toString(), "emulator", "--port", "0").start();
+        Process p = new ProcessBuilder(java, "-jar", CliJar.JAR.toString(), "emulator", "--port", "0").start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String first = r.readLine();
             assertThat(first).matches(".*http://127\\.0\\.0\\.1:\\d+.*");

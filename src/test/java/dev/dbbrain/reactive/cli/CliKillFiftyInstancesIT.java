@@ -1,0 +1,89 @@
+package dev.dbbrain.reactive.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 3's "done when": the CLI jar kills the sessions of 50 instances against an emulator enforcing the
+ * service's 20 requests per second per action, and stays within that limit: every task finished, no
+ * RequestLimitExceeded, no sliding second with more than 20 requests of one action. Prints the figures (requests,
+ * use of the budget, limiter wait, run time) so they can be quoted.
+ */
+class CliKillFiftyInstancesIT {
+
+    private static final int INSTANCES = 50;
+    private static final int LIMIT = 20;
+    private static final String SECRET_ID = "AKIDfiftycli";
+    private static final String SECRET_KEY = "fifty-cli-key";
+
+    @TempDir
+    Path home;
+
+    @Test
+    void fiftyInstancesAllFinishWithinTwentyRequestsPerSecondPerAction() throws Exception {
+        try (DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(SECRET_ID, SECRET_KEY)
+                .rateLimit(LIMIT).stepDuration(Duration.ofMillis(100)).start()) {
+            List<String> args = new ArrayList<>(List.of("kill", "--endpoint", emulator.endpoint(),
+                    "--interval-ms", "250", "--output", "json"));
+            for (int i = 1; i <= INSTANCES; i++) {
+                args.addAll(List.of("--instance", String.format(Locale.ROOT, "crs-load%04d", i)));
+            }
+            long started = System.nanoTime();
+            CliJar.Result r = CliJar.run(home, Map.of("TENCENTCLOUD_SECRET_ID", SECRET_ID,
+                    "TENCENTCLOUD_SECRET_KEY", SECRET_KEY), args.toArray(String[]::new));
+            Duration runTime = Duration.ofNanos(System.nanoTime() - started);
+
+            JsonMapper mapper = JsonMapper.builder().build();
+            List<JsonNode> json = r.out().stream().map(mapper::readTree).toList();
+            JsonNode summary = json.get(json.size() - 1).get("summary");
+            JsonNode stats = mapper.readTree(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/_emulator/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            report(summary, stats, runTime);
+
+            assertThat(r.code()).as(r.err()).isZero();
+            Map<String, String> lastStatus = new HashMap<>();
+            json.stream().filter(n -> n.has("type"))
+                    .forEach(n -> lastStatus.put(n.get("instanceId").stringValue(), n.get("status").stringValue()));
+            assertThat(lastStatus).hasSize(INSTANCES).allSatisfy((instance, status) -> assertThat(status)
+                    .as(instance).isEqualTo("finished"));
+            assertThat(summary.get("finished").intValue()).isEqualTo(INSTANCES);
+            assertThat(stats.get("tasksCreated").intValue()).isEqualTo(INSTANCES);
+            assertThat(stats.get("errors").has("RequestLimitExceeded"))
+                    .as("RequestLimitExceeded answers: %s", stats.get("errors")).isFalse();
+            assertThat(stats.get("maxRequestsInOneSecond").properties())
+                    .allSatisfy(e -> assertThat(e.getValue().intValue()).as(e.getKey()).isLessThanOrEqualTo(LIMIT));
+        }
+    }
+
+    /** The figures to quote: what was sent, how much of the 20/s budget of each action it used, how long it waited. */
+    private static void report(JsonNode summary, JsonNode stats, Duration runTime) {
+        double seconds = summary.get("elapsedMs").longValue() / 1000.0;
+        StringBuilder b = new StringBuilder("CLI summary: ").append(summary).append('\n');
+        stats.get("requests").properties().forEach(e -> b.append(String.format(Locale.ROOT,
+                "  %-30s %4d requests, %5.1f/s = %3.0f%% of the %d/s budget over %.1f s, peak %d in one second%n",
+                e.getKey(), e.getValue().longValue(), e.getValue().longValue() / seconds,
+                100 * e.getValue().longValue() / (LIMIT * seconds), LIMIT, seconds,
+                stats.get("maxRequestsInOneSecond").path(e.getKey()).intValue())));
+        b.append(String.format(Locale.ROOT, "  emulator errors %s; total limiter wait %.1f s (summed over requests); "
+                + "CLI process run time %.1f s", stats.get("errors"), summary.get("limiterWaitMs").longValue() / 1000.0,
+                runTime.toMillis() / 1000.0));
+        System.out.println(b);
+    }
+}
