@@ -113,9 +113,6 @@ final class ApiTransport {
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
-        // Deferred: the slot is taken when the connection is ready to write, not when the request was granted.
-        Mono<Void> pacer = rateLimiter instanceof TokenBucketRateLimiter bucket
-                ? Mono.defer(() -> bucket.pace(action.actionName())) : Mono.empty();
         long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
@@ -140,8 +137,11 @@ final class ApiTransport {
                         h.set("X-TC-Language", language.tag());
                     }
                     c.token().ifPresent(token -> h.set("X-TC-Token", token));
-                    // Headers leave with the body, so a paced request is not on the wire before its slot.
-                    return pacer.then(out.sendByteArray(Mono.just(body)).then());
+                    Mono<Void> write = out.sendByteArray(Mono.just(body)).then();
+                    // Paced here, with the connection ready: headers leave with the body, so a paced request is not
+                    // on the wire before its slot.
+                    return rateLimiter instanceof TokenBucketRateLimiter bucket
+                            ? bucket.paced(action.actionName(), write) : write;
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next()

@@ -36,9 +36,19 @@ final class TokenBucket {
     private final Settings settings;
     private final TimeSource time;
     private final LinkedHashSet<Waiter> queue = new LinkedHashSet<>();
-    /** When the last {@code sends.length} requests were (or will be) written: a ring, oldest at {@link #next}. */
+    /**
+     * The span in which at most {@code sends.length} requests are written: a second, plus 50 ms for the jitter of
+     * their way to the service (the same margin a rate of 19 per second leaves under a limit of 20).
+     */
+    private static final long SEND_WINDOW_NANOS = 1_050_000_000L;
+
+    /** When the last {@code sends.length} requests were (or will be) written: a ring indexed by sequence. */
     private final long[] sends;
-    private int next;
+    private long sequence;
+    /** When the latest paced request was (or will be) written. */
+    private long lastSend = Long.MIN_VALUE / 2;
+    /** Half the time between two permits: no two writes closer than that, so no bunch can form to echo later. */
+    private final long minimumGapNanos;
 
     private double tokens;
     private long updatedAt;
@@ -59,26 +69,46 @@ final class TokenBucket {
         this.updatedAt = time.nanoTime();
         this.sends = new long[settings.burst() + (int) Math.floor(settings.permitsPerSecond())];
         java.util.Arrays.fill(sends, Long.MIN_VALUE / 2);
+        this.minimumGapNanos = (long) (NANOS_PER_SECOND / settings.permitsPerSecond() / 2);
     }
 
     /**
      * Paces the moment a granted request is written. The bucket bounds grants to {@code burst + rate} in any second;
-     * but a grant is not a send: a cold JVM (class loading, first connections) or a pause can hold granted requests
-     * back and release them together, and the service counts arrivals. So, just before writing, a request takes a
-     * slot at least one second after the send {@code burst + floor(rate)} places before it. In steady state the slot
-     * is now and nothing waits; only a bunch of late grants is spread out again. Slots are reserved in call order,
-     * so pacing keeps the first-come order.
+     * but a grant is not a send: a cold JVM (class loading, first connections and first writes) or a pause can hold
+     * granted requests back and release them together, and the service counts arrivals. So, just before writing, a
+     * request takes a slot at least 1.05 s after the send {@code burst + floor(rate)} places before it; once its
+     * bytes are written, the slot is moved to that moment ({@link #written}), so requests held back on their way
+     * push the later ones back too. Two writes are also kept half a permit's time apart: a bunch written together
+     * would otherwise come back as a bunch one window later, when the ring lets its successors go at once. In steady
+     * state the slot is now and nothing waits.
      */
-    Mono<Void> pace() {
+    Mono<Slot> pace() {
+        Slot slot;
         long delay;
         synchronized (this) {
             long now = time.nanoTime();
-            long slot = Math.max(now, sends[next] + (long) NANOS_PER_SECOND);
-            sends[next] = slot;
-            next = (next + 1) % sends.length;
-            delay = slot - now;
+            int index = (int) (sequence % sends.length);
+            long at = Math.max(Math.max(now, sends[index] + SEND_WINDOW_NANOS), lastSend + minimumGapNanos);
+            sends[index] = at;
+            lastSend = at;
+            slot = new Slot(index, sequence++);
+            delay = at - now;
         }
-        return delay <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(delay), time.scheduler()).then();
+        return delay <= 0 ? Mono.just(slot)
+                : Mono.delay(Duration.ofNanos(delay), time.scheduler()).thenReturn(slot);
+    }
+
+    /** Records when a paced request was actually written, unless its ring entry has been reused since. */
+    synchronized void written(Slot slot) {
+        long now = time.nanoTime();
+        if (sequence - slot.sequence() < sends.length) {
+            sends[slot.index()] = Math.max(sends[slot.index()], now);
+        }
+        lastSend = Math.max(lastSend, now);
+    }
+
+    /** A place in the ring of recent sends. */
+    record Slot(int index, long sequence) {
     }
 
     Mono<Void> acquire() {

@@ -34,9 +34,10 @@ final class TokenBucketRateLimiter implements RateLimiter {
         return Mono.defer(() -> bucket(action).acquire());
     }
 
-    /** See {@link TokenBucket#pace()}. */
-    Mono<Void> pace(String action) {
-        return bucket(action).pace();
+    /** Waits for the send slot of a granted request, writes it with {@code write}, and records when it was written. */
+    Mono<Void> paced(String action, Mono<Void> write) {
+        TokenBucket bucket = bucket(action);
+        return bucket.pace().flatMap(slot -> write.doOnSuccess(v -> bucket.written(slot)));
     }
 
     @Override

@@ -48,7 +48,8 @@ record EmulatorCommand(Cli cli) implements Command {
             throw new Args.UsageException("--secret-id and --secret-key go together");
         }
         Credentials credentials = id == null ? Cli.demoCredentials() : Credentials.of(id, key);
-        DbbrainEmulator emulator = Cli.emulatorBuilder(args, 0, 500)
+        // A standalone emulator judges clients that start after it: let it be warm, as the service is.
+        DbbrainEmulator emulator = Cli.emulatorBuilder(args, 0, 500).warmUpRequests(500)
                 .credentials(credentials.secretId(), credentials.secretKey()).start();
         cli.out().println("DBbrain emulator listening on " + emulator.endpoint());
         if (id == null) {

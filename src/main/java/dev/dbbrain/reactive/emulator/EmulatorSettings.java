@@ -20,7 +20,8 @@ record EmulatorSettings(
         boolean legacyTimeFormat,
         long seed,
         Duration latency,
-        FaultRates faults) {
+        FaultRates faults,
+        int warmUpRequests) {
 
     EmulatorSettings {
         credentials = Map.copyOf(credentials);

@@ -2,7 +2,6 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,10 +34,35 @@ class CliKillFiftyInstancesIT {
     @TempDir
     Path home;
 
+    /**
+     * The emulator runs as its own process, as in the issue's "done when" ({@code emulator --port 0 --rate-limit 20}):
+     * inside the test JVM it would share the suite's paranoid leak detection and BlockHound instrumentation, and a
+     * server slowed by those stamps requests that queued in front of it as arriving together.
+     */
     @Test
     void fiftyInstancesAllFinishWithinTwentyRequestsPerSecondPerAction() throws Exception {
-        try (DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(SECRET_ID, SECRET_KEY)
-                .rateLimit(LIMIT).stepDuration(Duration.ofMillis(100)).start()) {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", CliJar.JAR.toString(), "emulator", "--port", "0", "--rate-limit", Integer.toString(LIMIT),
+                "--secret-id", SECRET_ID, "--secret-key", SECRET_KEY, "--step-ms", "100")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertThat(first).as("emulator's first line").isNotNull().contains("listening on http://");
+            String endpoint = first.substring(first.indexOf("http://")).trim();
+            run(endpoint);
+        } finally {
+            process.destroy();
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private void run(String endpoint) throws Exception {
+        {
+            record Emulator(String endpoint) {
+            }
+            Emulator emulator = new Emulator(endpoint);
             List<String> args = new ArrayList<>(List.of("kill", "--endpoint", emulator.endpoint(),
                     "--interval-ms", "250", "--output", "json"));
             for (int i = 1; i <= INSTANCES; i++) {
