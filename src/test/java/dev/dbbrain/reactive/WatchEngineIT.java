@@ -105,7 +105,8 @@ class WatchEngineIT {
     void theDeadlineEndsTheWatchWithTheLastStateSeen() {
         VirtualWorld w = world(e -> e.stepDuration(Duration.ofHours(1)), c -> c);
         long id = w.create(INSTANCE);
-        StepVerifier.create(w.client.watch(INSTANCE, id, w.options().deadline(Duration.ofSeconds(5))))
+        StepVerifier.withVirtualTime(() -> w.client.watch(INSTANCE, id, w.options().deadline(Duration.ofSeconds(5))),
+                        () -> w.time, Long.MAX_VALUE)
                 .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("created"))
                 .then(() -> w.advance(Duration.ofSeconds(5)))
                 .expectErrorSatisfies(e -> {
@@ -123,7 +124,8 @@ class WatchEngineIT {
     @Test
     void aTaskNotFoundWithinTheGracePeriodIsATypedError() {
         VirtualWorld w = world();
-        StepVerifier.create(w.client.watch(INSTANCE, 999, w.options().notFoundGrace(Duration.ofSeconds(3))))
+        StepVerifier.withVirtualTime(() -> w.client.watch(INSTANCE, 999,
+                        w.options().notFoundGrace(Duration.ofSeconds(3))), () -> w.time, Long.MAX_VALUE)
                 .then(() -> w.advance(Duration.ofSeconds(4)))
                 .expectErrorSatisfies(e -> {
                     DbbrainWatchException we = (DbbrainWatchException) e;

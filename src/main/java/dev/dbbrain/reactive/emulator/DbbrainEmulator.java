@@ -188,10 +188,10 @@ public final class DbbrainEmulator implements AutoCloseable {
         }
         if (Schedulers.isInNonBlockingThread()) {
             server.dispose();
-            server.onDispose().then(loops.disposeLater()).subscribe();
+            server.onDispose().then(loops.disposeLater(Duration.ZERO, STOP_TIMEOUT)).subscribe();
         } else {
             server.disposeNow(STOP_TIMEOUT);
-            loops.disposeLater().block(STOP_TIMEOUT);
+            loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block(STOP_TIMEOUT);
         }
     }
 
