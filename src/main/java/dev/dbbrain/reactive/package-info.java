@@ -4,7 +4,9 @@
  * <p>Start at {@link dev.dbbrain.reactive.DbbrainClient#builder()}. The public surface is the client and its
  * builder, {@link dev.dbbrain.reactive.Credentials} and {@link dev.dbbrain.reactive.CredentialsProvider}, the
  * request/response records with {@link dev.dbbrain.reactive.TaskInfo} and {@link dev.dbbrain.reactive.TaskStatus},
- * and the {@link dev.dbbrain.reactive.DbbrainException} family with its {@link dev.dbbrain.reactive.ErrorCategory}.
+ * {@link dev.dbbrain.reactive.WatchOptions}, {@link dev.dbbrain.reactive.RateLimiter} with its
+ * {@link dev.dbbrain.reactive.RateLimiterState}, {@link dev.dbbrain.reactive.ClientStats}, and the
+ * {@link dev.dbbrain.reactive.DbbrainException} family with its {@link dev.dbbrain.reactive.ErrorCategory}.
  * Everything else in this package is package-private.
  *
  * <p>Design notes:
@@ -21,9 +23,24 @@
  *   <li>Reactor Netty's own retry stays on: it resends a request only when a pooled connection failed before the
  *       request headers were written (it checks {@code hasSentHeaders()}), so the service cannot have seen it, and a
  *       Create is never duplicated by it.
- *   <li>The client never retries: Create is not idempotent, and retry policy for Describe belongs to the caller (or
- *       the watch engine), which knows its rate budget. {@link dev.dbbrain.reactive.DbbrainException#isRetryable()}
- *       gives the classification.
+ *   <li>Retries ({@code RetrySettings}) wrap the whole attempt, permit included, with Reactor's
+ *       {@code Retry.backoff}: every resend waits for the limiter like a first send. Create is resent only when the
+ *       service certainly did not act on it; {@code DbbrainTransportException.requestSent()} carries that fact from
+ *       the exception type (refused, connect timeout, TLS handshake, pool acquire), not from guesses about timing.
+ *   <li>The limiter ({@code TokenBucket}) is a FIFO queue in front of a continuously refilled bucket and one timer,
+ *       not reservations: a reservation cannot be handed back when its waiter cancels without shifting every later
+ *       one. A grant is not a send, though: a cold JVM or a pause can hold granted requests and release them
+ *       together, and the service counts arrivals. So the bucket also paces the write itself (inside Reactor
+ *       Netty's send callback, with the connection ready; headers leave with the body): a ring of the last
+ *       {@code burst + floor(rate)} write times, updated with the real write time, and a minimum gap between
+ *       writes. Measured against the emulator: without the pacer a cold CLI run peaked at 22-30 Creates in one
+ *       second; with it, 20.
+ *   <li>The watch engine ({@code WatchEngine}, {@code InstancePoller}, {@code TaskLoop}, {@code WatchSubscription})
+ *       is a custom {@code Publisher}, the last resort the Reactor guide allows, because no composition of
+ *       operators gives one loop shared by subscribers, polling driven by their demand, and batching across
+ *       tasks. Bookkeeping happens under the instance poller's monitor; subscribers are signalled and requests
+ *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
+ *       to its requests.
  * </ul>
  */
 package dev.dbbrain.reactive;
