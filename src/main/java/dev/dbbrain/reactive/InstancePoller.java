@@ -18,7 +18,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
  * the task is in flight, and its interval has passed. When the timer fires, tasks due within half their own interval
- * join the batch, so tasks watched together stay in step and share requests round after round.
+ * join the batch, so tasks watched together stay in step and share requests round after round. One round per
+ * instance is in flight at a time (its requests go out together); tasks falling due meanwhile join the next.
  *
  * <p>All state is guarded by this object's monitor, held only for bookkeeping: requests are subscribed and
  * subscribers signalled after it is released.
@@ -79,6 +80,8 @@ final class InstancePoller {
             }
             loop.subscribers.add(subscription);
             subscription.attached(this, loop);
+            // A subscriber served from the ended-task memory needs no poller: do not keep an empty one registered.
+            retireIfIdle();
         }
         return true;
     }
@@ -113,10 +116,19 @@ final class InstancePoller {
         reschedule();
     }
 
-    /** Sets the timer for the earliest task due, or clears it when no task is. */
+    /**
+     * Sets the timer for the earliest task due, or clears it when no task is. While a round of this instance is in
+     * flight, nothing is scheduled: tasks falling due meanwhile wait for it to settle and then go out together, so
+     * a thousand watches subscribed at once cost a thousand divided by {@code maxBatch} requests, not a thousand
+     * requests queueing at the rate limiter.
+     */
     void reschedule() {
         synchronized (this) {
             if (retired) {
+                return;
+            }
+            if (!inFlight.isEmpty()) {
+                cancelTimer();
                 return;
             }
             long due = Long.MAX_VALUE;
@@ -152,7 +164,7 @@ final class InstancePoller {
         synchronized (this) {
             timer = null;
             timerDue = Long.MAX_VALUE;
-            if (retired) {
+            if (retired || !inFlight.isEmpty()) {
                 return;
             }
             long now = now();

@@ -108,6 +108,8 @@ final class VirtualWorld implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        // Lets the emulator's delayed answers (latency runs on virtual time) go out, so that it stops at once.
+        time.advanceTimeBy(Duration.ofHours(1));
         emulator.close();
         time.dispose();
     }

@@ -256,6 +256,9 @@ class WatchEngineIT {
                 .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("finished"))
                 .verifyComplete();
         assertThat(w.describes()).isEqualTo(before);
+        // Nothing stays registered for it: no instance poller, no loop, no timer.
+        assertThat(w.client.stats()).extracting(ClientStats::watchedInstances, ClientStats::watchedTasks,
+                ClientStats::timers, ClientStats::pollsInFlight).containsExactly(0, 0, 0, 0);
     }
 
     @Test
@@ -266,15 +269,18 @@ class WatchEngineIT {
         for (int i = 0; i < 100; i++) {
             ids.add(w.create(INSTANCE));
         }
-        for (long id : ids) {
-            TestSubscriber<TaskInfo> s = TestSubscriber.create();
-            w.client.watch(INSTANCE, id, w.options()).subscribe(s);
-            watchers.add(s);
-        }
+        // Subscribed within one task of the virtual scheduler, as a burst of subscriptions between two timer ticks.
+        w.time.schedule(() -> {
+            for (long id : ids) {
+                TestSubscriber<TaskInfo> s = TestSubscriber.create();
+                w.client.watch(INSTANCE, id, w.options()).subscribe(s);
+                watchers.add(s);
+            }
+        });
         w.settle();
         long firstRound = w.describes();
-        // ceil(100 / 30) = 4 requests a round, however the subscriptions happened to be grouped at first.
-        assertThat(firstRound).isBetween(4L, 100L);
+        // ceil(100 / 30) = 4 requests a round, from the first round on.
+        assertThat(firstRound).isEqualTo(4);
         w.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
         assertThat(w.describes() - firstRound).isEqualTo(10 * 4);
         assertThat(watchers).allSatisfy(s -> assertThat(s.getReceivedOnNext()).hasSize(1));
@@ -304,6 +310,32 @@ class WatchEngineIT {
         long sent = w.requests();
         w.advance(Duration.ofSeconds(120), Duration.ofSeconds(10));
         assertThat(w.requests()).isEqualTo(sent);
+    }
+
+    @Test
+    void cancellingAThousandWatchesMidFlightLeavesNothingBehind() {
+        // Latency on virtual time: every first poll stays in flight until the test advances the clock.
+        VirtualWorld w = world(e -> e.latency(Duration.ofSeconds(5)), c -> c.maxBatch(25));
+        List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            TestSubscriber<TaskInfo> s = TestSubscriber.create();
+            w.client.watch(String.format("crs-many%04d", i % 10), 14672492L + i, w.options()).subscribe(s);
+            watchers.add(s);
+        }
+        // One round per instance in flight: each instance's first subscriber started one, the other 99 wait for it.
+        w.awaitDescribes(10);
+        assertThat(w.client.stats().pollsInFlight()).isEqualTo(10);
+        assertThat(w.client.stats().watchedTasks()).isEqualTo(1000);
+        watchers.forEach(TestSubscriber::cancel);
+        assertThat(w.client.stats()).extracting(ClientStats::watchedInstances, ClientStats::watchedTasks,
+                ClientStats::timers, ClientStats::pollsInFlight).containsExactly(0, 0, 0, 0);
+        // Cancelling one by one let the remaining subscribers of an instance start rounds of their own, each cancelled
+        // in turn; once all are gone nothing more is sent, whatever the clock does.
+        long sent = w.requests();
+        w.advance(Duration.ofSeconds(30), Duration.ofSeconds(5));
+        assertThat(w.requests()).isEqualTo(sent);
+        assertThat(w.client.stats().pollsInFlight()).isZero();
+        assertThat(watchers).allSatisfy(s -> assertThat(s.isTerminated()).isFalse());
     }
 
     @Test

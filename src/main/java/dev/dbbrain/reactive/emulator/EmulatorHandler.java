@@ -45,8 +45,8 @@ final class EmulatorHandler {
 
     /**
      * Marks the emulator's own warm-up request, sent once at start: it takes the whole HTTP and API path (its
-     * SecretId is unknown, so it ends in an error answer before the rate limiter) but is neither counted nor given a
-     * fault. Nothing else recognises the header.
+     * SecretId is unknown, so it ends in an error answer before the rate limiter) but is neither counted, delayed by
+     * the configured latency, nor given a fault. Nothing else recognises the header.
      */
     static final String WARM_UP_HEADER = "X-Dbbrain-Emulator-Warm-Up";
 
@@ -71,7 +71,7 @@ final class EmulatorHandler {
                     }
                 })
                 .doOnNext(reply -> closeIfBodyUnread(request, response))
-                .delayUntil(reply -> latency.isZero() ? Mono.empty() : Mono.delay(latency, scheduler))
+                .delayUntil(reply -> latency.isZero() || warmUp ? Mono.empty() : Mono.delay(latency, scheduler))
                 .flatMap(reply -> ReplyWriter.write(request, response.header(HttpHeaderNames.DATE,
                         DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC))), reply))
                 // The body can only fail to arrive when the client went away: there is nobody to answer.
