@@ -214,10 +214,6 @@ final class ApiTransport {
         return endpoint;
     }
 
-    long clockOffsetSeconds() {
-        return clockOffsetSeconds;
-    }
-
     /** A SignatureExpire answer with the server's time in it; never leaves this class. */
     private static final class ClockSkew extends RuntimeException {
         private static final long serialVersionUID = 1L;

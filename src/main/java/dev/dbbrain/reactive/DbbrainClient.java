@@ -24,8 +24,9 @@ import reactor.netty.resources.ConnectionProvider;
  * The reactive client for DBbrain's Redis proxy session-kill tasks (API version 2021-05-27).
  *
  * <p>Immutable and thread-safe: build one and share it. Every method is cold and lazy: nothing is sent before
- * subscription, and each subscription sends exactly one signed request. Failures arrive as {@link DbbrainException}
- * subtypes through {@code onError}; methods never throw. No method blocks a thread.
+ * subscription. Each request waits for a permit of the {@link RateLimiter} and is retried with backoff when that is
+ * safe (see {@link Builder#maxRetries(int)}). Failures arrive as {@link DbbrainException} subtypes through
+ * {@code onError}; methods never throw. No method blocks a thread.
  *
  * <pre>{@code
  * DbbrainClient client = DbbrainClient.builder()
@@ -104,8 +105,10 @@ public final class DbbrainClient implements AutoCloseable {
     /**
      * Starts an asynchronous task that kills every session on the proxy nodes of a Redis instance.
      *
-     * <p>Not idempotent: each subscription creates a new task. The returned Mono is not retried by this client; if
-     * it fails with a {@link DbbrainTransportException} the task may or may not have been created.
+     * <p>Not idempotent: each subscription creates a new task, and one subscription never creates two. The request is
+     * sent again only when the service certainly did not act on it (a {@code RequestLimitExceeded} answer, or a
+     * {@link DbbrainTransportException} whose {@link DbbrainTransportException#requestSent()} is {@code false}); after
+     * any other transport failure the task may or may not have been created, and the error reaches the caller.
      *
      * @param request the instance (and optionally one proxy) to act on
      * @return a Mono emitting the new task's {@code AsyncRequestId}
@@ -119,7 +122,8 @@ public final class DbbrainClient implements AutoCloseable {
     }
 
     /**
-     * Reports the state of some session-kill tasks of an instance. Read-only, so safe to retry.
+     * Reports the state of some session-kill tasks of an instance. Read-only, so the client retries it on any
+     * {@linkplain DbbrainException#isRetryable() retryable} failure.
      *
      * @param request the instance and task IDs
      * @return a Mono emitting the tasks the service knows; unknown IDs are absent from the list

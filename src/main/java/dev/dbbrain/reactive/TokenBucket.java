@@ -91,7 +91,7 @@ final class TokenBucket {
             long at = Math.max(Math.max(now, sends[index] + SEND_WINDOW_NANOS), lastSend + minimumGapNanos);
             sends[index] = at;
             lastSend = at;
-            slot = new Slot(index, sequence++);
+            slot = new Slot(sequence++);
             delay = at - now;
         }
         return delay <= 0 ? Mono.just(slot)
@@ -102,13 +102,14 @@ final class TokenBucket {
     synchronized void written(Slot slot) {
         long now = time.nanoTime();
         if (sequence - slot.sequence() < sends.length) {
-            sends[slot.index()] = Math.max(sends[slot.index()], now);
+            int index = (int) (slot.sequence() % sends.length);
+            sends[index] = Math.max(sends[index], now);
         }
         lastSend = Math.max(lastSend, now);
     }
 
-    /** A place in the ring of recent sends. */
-    record Slot(int index, long sequence) {
+    /** A place in the ring of recent sends: the request's number in pacing order. */
+    record Slot(long sequence) {
     }
 
     Mono<Void> acquire() {

@@ -129,6 +129,46 @@ class RateLimiterTest {
     }
 
     @Test
+    void writesHeldBackAndReleasedTogetherArePacedApartAgain() {
+        // 25 granted requests released at once (a cold JVM): burst 1 + floor(19) = 20 writes per 1.05 s, and no two
+        // writes closer than half a permit (26 ms).
+        TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(19, 1, 0.5, 0.05, 0.1),
+                TimeSource.of(time));
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            subscriptions.add(bucket.pace().subscribe(slot -> {
+                writes.add(time.now(TimeUnit.MILLISECONDS));
+                bucket.written(slot);
+            }));
+        }
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        assertThat(writes).hasSize(25);
+        for (int i = 1; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 1)).isGreaterThanOrEqualTo(26);
+        }
+        for (int i = 20; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 20)).isGreaterThanOrEqualTo(1050);
+        }
+    }
+
+    @Test
+    void aWriteThatLeftLateHoldsBackTheOneTwentyPlacesAfterIt() {
+        TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(19, 1, 0.5, 0.05, 0.1),
+                TimeSource.of(time));
+        TokenBucket.Slot first = bucket.pace().block(Duration.ofSeconds(1));
+        // The first request reaches the wire only 300 ms after its slot.
+        time.advanceTimeBy(Duration.ofMillis(300));
+        bucket.written(first);
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            subscriptions.add(bucket.pace().subscribe(slot -> writes.add(time.now(TimeUnit.MILLISECONDS))));
+        }
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        // The 21st write waits for 1.05 s after the first one's real write, not after its slot.
+        assertThat(writes.get(19)).isGreaterThanOrEqualTo(300 + 1050);
+    }
+
+    @Test
     void throttlingSlowsDownMultiplicativelyAndRecoversGradually() {
         RateLimiter limiter = limiter(10, 1);
         limiter.onThrottled(ACTION);
