@@ -73,6 +73,32 @@ final class Args {
         return values.isEmpty() ? fallback : values.get(0);
     }
 
+    /** The single value of an option {@code command} cannot do without. */
+    String required(String name, String command) {
+        String value = get(name, null);
+        if (value == null) {
+            throw new UsageException(command + " needs --" + name);
+        }
+        return value;
+    }
+
+    /** The values of a repeatable option {@code command} needs at least one of. */
+    List<String> requiredAll(String name, String command) {
+        return atLeastOne(all(name), name, command);
+    }
+
+    /** The task IDs of a repeatable option {@code command} needs at least one of. */
+    List<Long> requiredTaskIds(String name, String command) {
+        return atLeastOne(taskIds(name), name, command);
+    }
+
+    private static <T> List<T> atLeastOne(List<T> values, String name, String command) {
+        if (values.isEmpty()) {
+            throw new UsageException(command + " needs at least one --" + name);
+        }
+        return values;
+    }
+
     int intValue(String name, int fallback, int min, int max) {
         String raw = get(name, null);
         if (raw == null) {

@@ -198,7 +198,8 @@ final class Cli {
         builder.endpoint(endpoint);
         CredentialsProvider chain = CredentialsProvider.defaultChain();
         try {
-            // Resolve once up front so a missing key is one clear line, before any task is created.
+            // Resolve once up front so a missing key is one clear line, before any task is created. Runs on the
+            // CLI's main thread (see the class comment), never a Reactor thread.
             Credentials found = chain.resolveCredentials().block(Duration.ofSeconds(30));
             builder.credentials(found);
         } catch (DbbrainException e) {

@@ -39,14 +39,8 @@ record DescribeCommand(Cli cli) implements Command {
 
     @Override
     public int run(Args args) {
-        String instance = args.get("instance", null);
-        if (instance == null) {
-            throw new Args.UsageException("describe needs --instance");
-        }
-        long[] ids = args.taskIds("task").stream().mapToLong(Long::longValue).toArray();
-        if (ids.length == 0) {
-            throw new Args.UsageException("describe needs at least one --task");
-        }
+        String instance = args.required("instance", "describe");
+        long[] ids = args.requiredTaskIds("task", "describe").stream().mapToLong(Long::longValue).toArray();
         Output output = cli.output(args);
         try (Cli.Session session = cli.session(args, output)) {
             long startedAt = System.nanoTime();

@@ -43,10 +43,7 @@ record KillCommand(Cli cli) implements Command {
 
     @Override
     public int run(Args args) {
-        List<String> instances = args.all("instance");
-        if (instances.isEmpty()) {
-            throw new Args.UsageException("kill needs at least one --instance");
-        }
+        List<String> instances = args.requiredAll("instance", "kill");
         String proxyId = args.get("proxy-id", null);
         WatchOptions options = TaskFollower.watchOptions(args);
         // The deadline runs from each task's creation; creations queue behind the rate limiter (about 19 per

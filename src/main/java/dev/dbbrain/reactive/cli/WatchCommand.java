@@ -43,14 +43,8 @@ record WatchCommand(Cli cli) implements Command {
 
     @Override
     public int run(Args args) {
-        String instance = args.get("instance", null);
-        if (instance == null) {
-            throw new Args.UsageException("watch needs --instance");
-        }
-        List<Long> ids = args.taskIds("task");
-        if (ids.isEmpty()) {
-            throw new Args.UsageException("watch needs at least one --task");
-        }
+        String instance = args.required("instance", "watch");
+        List<Long> ids = args.requiredTaskIds("task", "watch");
         WatchOptions options = TaskFollower.watchOptions(args);
         Duration maxWait = TaskFollower.timeout(args).plus(Duration.ofMinutes(1));
         Output output = cli.output(args);

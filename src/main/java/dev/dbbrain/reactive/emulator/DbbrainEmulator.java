@@ -100,6 +100,10 @@ public final class DbbrainEmulator implements AutoCloseable {
      * ignored: this only saves time.
      */
     private void warmUpHttp(Clock settingsClock, int requests) {
+        if (requests == 0 || Schedulers.isInNonBlockingThread()) {
+            // start() binds and waits like bindNow(); on an event loop there is no waiting, so no warm-up either.
+            return;
+        }
         byte[] body = "{\"InstanceId\":\"crs-warmup00\",\"AsyncRequestIds\":[1],\"Product\":\"redis\"}"
                 .getBytes(StandardCharsets.UTF_8);
         long timestamp = settingsClock.instant().getEpochSecond();
@@ -112,6 +116,7 @@ public final class DbbrainEmulator implements AutoCloseable {
                     .concatMap(i -> warmUpCall(i % 5 == 0 ? ConnectionProvider.newConnection() : one, authorization,
                             timestamp, body))
                     .then()
+                    // The thread calling start(), which waits for the bind the same way: never a Reactor thread here.
                     .block(BIND_TIMEOUT);
         } catch (RuntimeException e) {
             // Only a warm-up.
@@ -191,6 +196,7 @@ public final class DbbrainEmulator implements AutoCloseable {
             server.onDispose().then(loops.disposeLater(Duration.ZERO, STOP_TIMEOUT)).subscribe();
         } else {
             server.disposeNow(STOP_TIMEOUT);
+            // Not a Reactor thread (checked above): a test's or the CLI's thread may wait for the loops to end.
             loops.disposeLater(Duration.ZERO, STOP_TIMEOUT).block(STOP_TIMEOUT);
         }
     }
