@@ -117,6 +117,7 @@ function fail(card, code, message) {
   const error = card.querySelector('.error');
   error.textContent = `${code}: ${message}`;
   error.hidden = false;
+  card.classList.toggle('no-task', !card.querySelector('.task-id').textContent);
   setState(card, 'error');
 }
 

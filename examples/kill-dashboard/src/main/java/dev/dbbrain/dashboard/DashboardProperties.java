@@ -1,5 +1,6 @@
 package dev.dbbrain.dashboard;
 
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -31,5 +32,16 @@ record DashboardProperties(@DefaultValue("15s") Duration heartbeat, @DefaultValu
      */
     record Emulator(Boolean enabled, @DefaultValue("1s") Duration stepDuration, @DefaultValue("3") int proxies,
             @DefaultValue("0") double proxyFailureProbability) {
+
+        Emulator {
+            try {
+                // The emulator's own checks, now rather than when it starts; setting them starts nothing.
+                DbbrainEmulator.builder().stepDuration(stepDuration).proxies(proxies)
+                        .proxyFailureProbability(proxyFailureProbability);
+            } catch (IllegalArgumentException e) {
+                // The builder names the argument first: "proxies must be at least 1, got 0".
+                throw new IllegalArgumentException("dashboard.emulator." + e.getMessage());
+            }
+        }
     }
 }

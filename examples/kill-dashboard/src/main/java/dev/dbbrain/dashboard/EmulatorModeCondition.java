@@ -26,14 +26,14 @@ final class EmulatorModeCondition extends SpringBootCondition {
         if (enabled != null) {
             return new ConditionOutcome(enabled, "dashboard.emulator.enabled=" + enabled);
         }
-        List<String> found = configuredCredentials(env);
+        List<String> found = configuredCredentials(env, profileFiles());
         return found.isEmpty()
                 ? ConditionOutcome.match("no Tencent Cloud credentials configured")
                 : ConditionOutcome.noMatch("Tencent Cloud credentials configured: " + String.join(", ", found));
     }
 
     /** Where credentials are configured, in the client's order; empty when nowhere. Runs once, at startup. */
-    static List<String> configuredCredentials(Environment env) {
+    static List<String> configuredCredentials(Environment env, List<Path> profileFiles) {
         List<String> found = new ArrayList<>();
         for (String name : List.of("dbbrain.credentials.secret-id", CredentialsProvider.ENV_SECRET_ID,
                 CredentialsProvider.ENV_CREDENTIALS_FILE)) {
@@ -41,18 +41,23 @@ final class EmulatorModeCondition extends SpringBootCondition {
                 found.add(name);
             }
         }
-        String home = System.getProperty("user.home");
-        List<Path> profiles = new ArrayList<>();
-        if (hasText(home)) {
-            profiles.add(Path.of(home, ".tencentcloud", "credentials"));
-        }
-        profiles.add(Path.of("/etc/tencentcloud/credentials"));
-        for (Path profile : profiles) {
+        for (Path profile : profileFiles) {
             if (Files.isRegularFile(profile)) {
                 found.add(profile.toString());
             }
         }
         return found;
+    }
+
+    /** The profile files the default chain reads when {@code TENCENTCLOUD_CREDENTIALS_FILE} is not set. */
+    static List<Path> profileFiles() {
+        List<Path> files = new ArrayList<>();
+        String home = System.getProperty("user.home");
+        if (hasText(home)) {
+            files.add(Path.of(home, ".tencentcloud", "credentials"));
+        }
+        files.add(Path.of("/etc/tencentcloud/credentials"));
+        return files;
     }
 
     private static boolean hasText(String value) {

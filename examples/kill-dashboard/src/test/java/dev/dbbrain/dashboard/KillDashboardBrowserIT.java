@@ -60,7 +60,7 @@ class KillDashboardBrowserIT {
                 .setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1100,1000",
+                        "--disable-dev-shm-usage", "--window-size=1100,1160",
                         "--user-data-dir=" + Files.createDirectories(profile.resolve("chromium")));
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
@@ -93,6 +93,13 @@ class KillDashboardBrowserIT {
             return cards.size() == 5 && cards.stream()
                     .allMatch(c -> List.of("finished", "failed", "error").contains(c.getDomAttribute("data-state")));
         });
+        // The bars grow with a CSS transition: let them arrive before taking the picture.
+        wait.until(b -> Boolean.TRUE.equals(browser.executeScript(
+                "return [...document.querySelectorAll('#tasks .task')].every(card => {"
+                        + " const bar = card.querySelector('.bar');"
+                        + " const expected = bar.getBoundingClientRect().width * bar.getAttribute('aria-valuenow') / 100;"
+                        + " return Math.abs(card.querySelector('.fill').getBoundingClientRect().width - expected) < 1;"
+                        + "});")));
         Files.createDirectories(SCREENSHOT.getParent());
         Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
 
