@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -85,7 +84,7 @@ class EmulatorModeConditionTest {
                         .hasMessage("dashboard.emulator.proxies must be at least 1, got 0"));
     }
 
-    @Configuration(proxyBeanMethods = false)
+    /** Not a {@code @Configuration}: the application's component scan would pick it up in the other tests. */
     @EnableConfigurationProperties(DashboardProperties.class)
     @Import(EmulatorConfiguration.class)
     static class Dashboard {
