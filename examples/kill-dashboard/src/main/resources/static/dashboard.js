@@ -50,7 +50,7 @@ async function start(instanceId) {
   let body = {};
   try {
     response = await fetch(`/api/instances/${encodeURIComponent(instanceId)}/kill`,
-      {method: 'POST', headers: {Accept: 'application/json'}});
+      {method: 'POST', headers: {Accept: 'application/json', 'Content-Type': 'application/json'}, body: '{}'});
     body = await response.json().catch(() => ({}));
   } catch (e) {
     fail(card, 'NetworkError', e.message);

@@ -36,11 +36,13 @@ class KillController {
     }
 
     /**
-     * Starts a task that kills the sessions on every proxy of the instance.
+     * Starts a task that kills the sessions on every proxy of the instance. Only with {@code Content-Type:
+     * application/json}: a browser asks before sending that to another site, and the answer is no, so no other page
+     * can make a visitor's browser start a task here.
      *
      * @return 201 with the task's ID and, in {@code Location}, its event stream
      */
-    @PostMapping("/kill")
+    @PostMapping(value = "/kill", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<KillStarted>> kill(@PathVariable String instanceId) {
         String instance = checkInstanceId(instanceId);
         return dbbrain.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(instance))

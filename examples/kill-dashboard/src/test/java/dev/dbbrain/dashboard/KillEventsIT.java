@@ -101,6 +101,7 @@ class KillEventsIT {
     @Test
     void aMalformedInstanceIdIsABadRequestNamingIt() {
         web.post().uri("/api/instances/{id}/kill", "crs demo!")
+                .contentType(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
@@ -130,12 +131,28 @@ class KillEventsIT {
     void anInstanceTheServiceDoesNotKnowIsNotFoundWithTheServiceCodeAndRequestId() {
         // The emulator knows crs- followed by eight lower-case letters or digits, like the real IDs.
         web.post().uri("/api/instances/{id}/kill", "redis-unknown")
+                .contentType(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isEqualTo(HttpStatus.NOT_FOUND)
                 .expectBody()
                 .jsonPath("$.code").value(String.class, code -> assertThat(code).startsWith("ResourceNotFound"))
                 .jsonPath("$.action").isEqualTo("CreateProxySessionKillTask")
                 .jsonPath("$.requestId").value(String.class, id -> assertThat(id).isNotBlank());
+    }
+
+    @Test
+    void killNeedsAJsonRequestSoThatOtherSitesCannotPostAForm() {
+        web.post().uri("/api/instances/{id}/kill", "crs-demo0001")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        // What a browser asks before sending JSON to another site: the answer allows no origin, so it sends nothing.
+        web.options().uri("/api/instances/{id}/kill", "crs-demo0001")
+                .header("Origin", "https://elsewhere.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .exchange()
+                .expectHeader().doesNotExist("Access-Control-Allow-Origin");
     }
 
     @Test
@@ -147,6 +164,7 @@ class KillEventsIT {
 
     private KillController.KillStarted kill(String instanceId) {
         return web.post().uri("/api/instances/{id}/kill", instanceId)
+                .contentType(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isCreated()
                 .expectHeader().value("Location", location -> assertThat(location).endsWith("/events"))
