@@ -156,6 +156,29 @@ class KillEventsIT {
     }
 
     @Test
+    void theLibrarysMetersAreInTheActuatorWithTheActionAsTag() {
+        KillController.KillStarted started = kill("crs-demo0005");
+        web.get().uri(started.events()).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .returnResult(String.class).getResponseBody().then().block(STREAM_TIMEOUT);
+
+        web.get().uri("/actuator/metrics/dbbrain.client.requests?tag=action:CreateProxySessionKillTask&tag=outcome:SUCCESS")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.measurements[?(@.statistic == 'COUNT')].value")
+                .value(List.class, counts -> assertThat(((Number) counts.get(0)).doubleValue()).isGreaterThanOrEqualTo(1));
+        web.get().uri("/actuator/metrics/dbbrain.client.requests?tag=action:DescribeProxySessionKillTasks")
+                .exchange()
+                .expectStatus().isOk();
+        web.get().uri("/actuator/metrics/dbbrain.watch.updates?tag=status:finished")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.availableTags[*].tag").value(List.class, tags -> assertThat(tags)
+                        .as("no unbounded tag such as a task or instance ID").doesNotContain("instance", "task"));
+    }
+
+    @Test
     void theBackendIsTheEmulator() {
         web.get().uri("/api/backend").exchange()
                 .expectStatus().isOk()
