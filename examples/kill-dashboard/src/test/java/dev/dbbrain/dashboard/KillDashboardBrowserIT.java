@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,25 @@ class KillDashboardBrowserIT {
                 .isEqualTo("5 task(s): " + (4 - failedTasks) + " finished, " + failedTasks
                         + " failed, 1 error(s), 0 in progress");
         assertThat(browser.findElement(By.id("kill-button")).isEnabled()).isTrue();
+    }
+
+    @Test
+    void moreTasksThanTheBrowsersSixConnectionsAllReachTheirEnd() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, ALL_TERMINAL, Duration.ofMillis(100));
+        wait.until(ExpectedConditions.textToBe(By.id("backend"), "embedded emulator"));
+        WebElement ids = browser.findElement(By.id("instance-ids"));
+        ids.clear();
+        ids.sendKeys(String.join(" ", IntStream.rangeClosed(11, 22).mapToObj(i -> "crs-many00" + i).toList()));
+        browser.findElement(By.id("kill-button")).click();
+
+        // Over HTTP/1.1 a browser opens at most six connections to one server: the streams beyond that (and the
+        // POSTs behind them) wait for a stream to end, which each does after its task's terminal state.
+        wait.until(b -> b.findElements(By.cssSelector("#tasks .task")).size() == 12 && b
+                .findElements(By.cssSelector("#tasks .task")).stream()
+                .allMatch(c -> List.of("finished", "failed").contains(c.getDomAttribute("data-state"))));
+        assertThat(browser.findElements(By.cssSelector("#tasks .task")))
+                .allSatisfy(card -> assertThat(text(card, ".percent")).isEqualTo("100%"));
     }
 
     @Test
