@@ -51,6 +51,7 @@ final class AssumeRoleCredentials {
     private final String region;
     private final Scheduler clock;
     private final HttpClient http;
+    private final String requestClient;
     private final Tc3Signer signer = new Tc3Signer();
 
     AssumeRoleCredentials(CredentialsProvider base, String roleArn, String roleSessionName, Duration duration,
@@ -75,6 +76,8 @@ final class AssumeRoleCredentials {
                 .put("RoleSessionName", roleSessionName)
                 .put("DurationSeconds", duration.toSeconds());
         this.body = WRITER.writeValueAsBytes(request);
+        // Here, not on the event loop: the first use of DbbrainClient reads its version resource.
+        this.requestClient = "dbbrain-reactive/" + DbbrainClient.version();
         this.http = HttpClient.create(ConnectionProvider.newConnection())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .responseTimeout(RESPONSE_TIMEOUT);
@@ -104,7 +107,7 @@ final class AssumeRoleCredentials {
                     h.set("X-TC-Version", VERSION);
                     h.set("X-TC-Timestamp", Long.toString(timestamp));
                     h.set("X-TC-Region", region);
-                    h.set("X-TC-RequestClient", "dbbrain-reactive/" + DbbrainClient.version());
+                    h.set("X-TC-RequestClient", requestClient);
                     signWith.token().ifPresent(token -> h.set("X-TC-Token", token));
                     return out.sendByteArray(Mono.just(body)).then();
                 })
