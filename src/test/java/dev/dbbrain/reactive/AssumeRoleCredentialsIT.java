@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.testing.SchedulerClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -33,22 +32,7 @@ class AssumeRoleCredentialsIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
-        }
-    };
+    private final Clock clock = new SchedulerClock(time, Instant.EPOCH);
     private final DbbrainEmulator emulator;
 
     AssumeRoleCredentialsIT() {
