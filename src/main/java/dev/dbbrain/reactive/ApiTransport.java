@@ -192,7 +192,7 @@ final class ApiTransport {
         }
     }
 
-    private static long contentLength(HttpHeaders headers) {
+    static long contentLength(HttpHeaders headers) {
         String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (value == null) {
             return -1;

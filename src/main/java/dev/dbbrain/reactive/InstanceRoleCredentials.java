@@ -1,7 +1,6 @@
 package dev.dbbrain.reactive;
 
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +59,11 @@ final class InstanceRoleCredentials {
         return http.get().uri(url)
                 .response((response, content) -> {
                     int status = response.status().code();
-                    String length = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-                    if (length != null && length.trim().length() > 9) {
-                        return Mono.error(fail(url + " answered with a body larger than " + MAX_BODY_BYTES
-                                + " bytes"));
+                    if (ApiTransport.contentLength(response.responseHeaders()) > MAX_BODY_BYTES) {
+                        return Mono.error(tooLarge(url));
                     }
                     return BoundedBody.collect(content.asByteArray(), MAX_BODY_BYTES)
-                            .onErrorMap(BoundedBody.TooLarge.class, e -> fail(url + " answered with a body larger "
-                                    + "than " + MAX_BODY_BYTES + " bytes"))
+                            .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(url))
                             .defaultIfEmpty(new byte[0])
                             .map(body -> {
                                 if (status == 404 && url.equals(base)) {
@@ -142,6 +138,10 @@ final class InstanceRoleCredentials {
     /** Quotes a value from the metadata service, cut short: it may be anything. */
     private static String quote(String value) {
         return "`" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "`";
+    }
+
+    private static DbbrainCredentialsException tooLarge(String url) {
+        return fail(url + " answered with a body larger than " + MAX_BODY_BYTES + " bytes");
     }
 
     private static DbbrainCredentialsException fail(String problem) {
