@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.ClientObserver;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -43,12 +44,14 @@ final class ApiTransport {
     private final RateLimiter limiter;
     private final RetrySettings retry;
     private final Counters counters;
+    private final ClientObserver observer;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
-            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters) {
+            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
+            ClientObserver observer) {
         this.http = http;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -62,6 +65,7 @@ final class ApiTransport {
         this.limiter = limiter;
         this.retry = retry;
         this.counters = counters;
+        this.observer = observer;
     }
 
     /**
@@ -89,10 +93,11 @@ final class ApiTransport {
 
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
-        return rateLimiter.acquire(action.actionName())
+        return observer.acquire(action.actionName(), rateLimiter.acquire(action.actionName()))
                 .then(Mono.defer(() -> {
                     counters.requests.increment();
-                    return send(action, body, c, decoder, rateLimiter);
+                    return observer.request(action.actionName(), send(action, body, c, decoder, rateLimiter),
+                            ApiTransport::requestId);
                 }))
                 .doOnError(DbbrainException.class, e -> {
                     if (e.category() == ErrorCategory.THROTTLED) {
@@ -173,6 +178,14 @@ final class ApiTransport {
                         throw e;
                     }
                 });
+    }
+
+    /** The {@code RequestId} of a decoded answer, for observers. */
+    private static String requestId(Object answer) {
+        if (answer instanceof CreateProxySessionKillTaskResponse r) {
+            return r.requestId();
+        }
+        return answer instanceof DescribeProxySessionKillTasksResponse r ? r.requestId() : null;
     }
 
     private DbbrainException tooLarge(String action, int status) {
