@@ -205,7 +205,7 @@ final class ApiTransport {
         }
     }
 
-    private static long contentLength(HttpHeaders headers) {
+    static long contentLength(HttpHeaders headers) {
         String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (value == null) {
             return -1;
@@ -217,7 +217,7 @@ final class ApiTransport {
         }
     }
 
-    private static String snippet(byte[] bytes) {
+    static String snippet(byte[] bytes) {
         String text = new String(bytes, 0, Math.min(bytes.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8);
         text = text.replaceAll("\\s+", " ").strip();
         return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;

@@ -99,6 +99,23 @@ final class JsonCodec {
     }
 
     /**
+     * Reads the envelope of another action, such as STS {@code AssumeRole}: its {@code Response} object, or that
+     * action's {@link DbbrainApiException} / {@link DbbrainDecodingException}, bounded like every response.
+     */
+    JsonNode response(String action, byte[] body) {
+        return new Reading(action).response(body);
+    }
+
+    /** Reads a JSON document that is not an API envelope (CVM metadata), bounded likewise; null if not JSON. */
+    JsonNode tree(byte[] body) {
+        try {
+            return mapper.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /**
      * Reads a time in either documented format: ISO-8601 with an offset, or {@code yyyy-MM-dd HH:mm:ss} (and ISO
      * without offset) in the server's zone. Empty, zero and unparseable values give empty: a cosmetic field never
      * fails a whole response.

@@ -158,6 +158,9 @@ class MicrometerMetricsIT {
                         .collectList())
                 .collectList().block(WAIT);
 
+        // A watch cancelled after its first state leaves the gauge too.
+        assertThat(client.watch(INSTANCE, task, options).take(1).collectList().block(WAIT)).hasSize(1);
+        assertThat(registry.get("dbbrain.watch.active").gauge().value()).isZero();
         assertThat(seen).allSatisfy(states -> assertThat(states).last()
                 .extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED));
         assertThat(activeSeen).contains(2.0);
