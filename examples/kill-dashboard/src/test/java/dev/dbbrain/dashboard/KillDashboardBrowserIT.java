@@ -79,9 +79,7 @@ class KillDashboardBrowserIT {
 
     @Test
     void killingSessionsOfSeveralInstancesShowsEveryTaskToItsEnd() throws IOException {
-        browser.get("http://127.0.0.1:" + port + "/");
-        WebDriverWait wait = new WebDriverWait(browser, ALL_TERMINAL, Duration.ofMillis(100));
-        wait.until(ExpectedConditions.textToBe(By.id("backend"), "embedded emulator"));
+        WebDriverWait wait = openPage();
 
         WebElement ids = browser.findElement(By.id("instance-ids"));
         assertThat(ids.getDomProperty("value")).as("demo IDs offered with the emulator").contains("crs-demo0001");
@@ -135,9 +133,7 @@ class KillDashboardBrowserIT {
 
     @Test
     void moreTasksThanTheBrowsersSixConnectionsAllReachTheirEnd() {
-        browser.get("http://127.0.0.1:" + port + "/");
-        WebDriverWait wait = new WebDriverWait(browser, ALL_TERMINAL, Duration.ofMillis(100));
-        wait.until(ExpectedConditions.textToBe(By.id("backend"), "embedded emulator"));
+        WebDriverWait wait = openPage();
         WebElement ids = browser.findElement(By.id("instance-ids"));
         ids.clear();
         ids.sendKeys(String.join(" ", IntStream.rangeClosed(11, 22).mapToObj(i -> "crs-many00" + i).toList()));
@@ -154,15 +150,21 @@ class KillDashboardBrowserIT {
 
     @Test
     void pressingKillWithoutIdsAsksForThem() {
-        browser.get("http://127.0.0.1:" + port + "/");
-        WebDriverWait wait = new WebDriverWait(browser, ALL_TERMINAL, Duration.ofMillis(100));
-        wait.until(ExpectedConditions.textToBe(By.id("backend"), "embedded emulator"));
+        WebDriverWait wait = openPage();
         browser.findElement(By.id("instance-ids")).clear();
         browser.findElement(By.id("kill-button")).click();
 
         wait.until(ExpectedConditions.textToBe(By.id("form-message"), "Enter at least one instance ID."));
         assertThat(browser.findElements(By.cssSelector("#tasks .task"))).isEmpty();
         assertThat(browser.findElement(By.id("no-tasks")).isDisplayed()).isTrue();
+    }
+
+    /** Opens the page and waits until its script has asked the application what it talks to. */
+    private WebDriverWait openPage() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, ALL_TERMINAL, Duration.ofMillis(100));
+        wait.until(ExpectedConditions.textToBe(By.id("backend"), "embedded emulator"));
+        return wait;
     }
 
     private static String text(WebElement element, String selector) {
