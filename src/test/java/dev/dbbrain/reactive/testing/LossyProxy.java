@@ -1,6 +1,9 @@
 package dev.dbbrain.reactive.testing;
 
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
@@ -28,11 +31,13 @@ public final class LossyProxy implements AutoCloseable {
     private final DisposableServer server;
     private final ConnectionProvider upstreamPool = ConnectionProvider.create("lossy-proxy", 64);
     private final AtomicLong lost = new AtomicLong();
+    private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-    private LossyProxy(String upstream, double lossProbability, long seed) {
+    private LossyProxy(String upstream, double lossProbability, long seed, int port) {
         Random random = new Random(seed);
         HttpClient client = HttpClient.create(upstreamPool).responseTimeout(Duration.ofSeconds(30));
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+        this.server = HttpServer.create().host("127.0.0.1").port(port)
+                .doOnConnection(connection -> accepted.add(connection.channel()))
                 .handle((req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                         .flatMap(body -> client.headers(h -> h.set(req.requestHeaders()))
                                 .request(req.method()).uri(upstream + req.uri())
@@ -72,7 +77,23 @@ public final class LossyProxy implements AutoCloseable {
      * @return the running proxy
      */
     public static LossyProxy start(String upstream, double lossProbability, long seed) {
-        return new LossyProxy(upstream, lossProbability, seed);
+        return new LossyProxy(upstream, lossProbability, seed, 0);
+    }
+
+    /**
+     * Starts a proxy that loses nothing on a given port: a front end that can go away and come back on the same
+     * address while the server behind it keeps its state.
+     *
+     * @param upstream the server's base URL
+     * @param port the port to listen on, 0 for an ephemeral one
+     * @return the running proxy
+     */
+    public static LossyProxy forward(String upstream, int port) {
+        return new LossyProxy(upstream, 0, 0, port);
+    }
+
+    public int port() {
+        return server.port();
     }
 
     public String endpoint() {
@@ -84,9 +105,11 @@ public final class LossyProxy implements AutoCloseable {
         return lost.get();
     }
 
+    /** Stops listening and drops every connection it accepted, as a process going away does. */
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(10));
+        accepted.close().awaitUninterruptibly(10_000);
         upstreamPool.disposeLater().block(Duration.ofSeconds(10));
     }
 }
