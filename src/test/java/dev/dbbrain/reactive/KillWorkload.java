@@ -1,10 +1,14 @@
 package dev.dbbrain.reactive;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dbbrain.reactive.emulator.EmulatorStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -18,6 +22,32 @@ final class KillWorkload {
     /** What happened to one instance: the Create's error, or the task and the states each of its watches emitted. */
     record Outcome(String instanceId, long taskId, Throwable createError, List<List<TaskInfo>> streams,
             List<Throwable> watchErrors) {
+
+        /** What the tally needs, without the states: a long soak keeps only this. */
+        Summary summary() {
+            List<String> ends = new ArrayList<>();
+            int regressions = 0;
+            for (List<TaskInfo> states : streams) {
+                if (states.isEmpty()) {
+                    continue;
+                }
+                TaskInfo last = states.get(states.size() - 1);
+                ends.add(last.isTerminal() ? last.rawStatus() : "(not terminal: " + last.rawStatus() + ")");
+                for (int i = 1; i < states.size(); i++) {
+                    if (TaskLoop.regresses(states.get(i - 1), states.get(i))
+                            || !TaskLoop.changed(states.get(i - 1), states.get(i))) {
+                        regressions++;
+                    }
+                }
+            }
+            return new Summary(instanceId, taskId, createError != null, List.copyOf(ends), regressions,
+                    watchErrors.size());
+        }
+    }
+
+    /** An outcome reduced to its figures: the end status of each stream, regressions, errors. */
+    record Summary(String instanceId, long taskId, boolean createFailed, List<String> ends, int regressions,
+            int watchErrors) {
     }
 
     /**
@@ -75,7 +105,7 @@ final class KillWorkload {
     }
 
     /** Checks outcomes against the emulator's tasks (those of the given instances only). */
-    static Tally tally(List<Outcome> outcomes, int watchersPerTask, EmulatorStats stats, long describes) {
+    static Tally tally(List<Summary> outcomes, int watchersPerTask, EmulatorStats stats, long describes) {
         Map<String, List<EmulatorStats.Task>> byInstance = new HashMap<>();
         for (EmulatorStats.Task t : stats.tasks()) {
             byInstance.computeIfAbsent(t.instanceId(), k -> new ArrayList<>()).add(t);
@@ -87,36 +117,39 @@ final class KillWorkload {
         int trueEnds = 0;
         int watchErrors = 0;
         int regressions = 0;
-        for (Outcome o : outcomes) {
+        for (Summary o : outcomes) {
             List<EmulatorStats.Task> tasks = byInstance.getOrDefault(o.instanceId(), List.of());
             duplicates += Math.max(0, tasks.size() - 1);
-            if (o.createError() != null) {
+            if (o.createFailed()) {
                 createErrors++;
                 actedOn += tasks.isEmpty() ? 0 : 1;
                 continue;
             }
             watches += watchersPerTask;
-            watchErrors += o.watchErrors().size();
+            watchErrors += o.watchErrors();
+            regressions += o.regressions();
             String truth = tasks.stream().filter(t -> t.asyncRequestId() == o.taskId()).map(EmulatorStats.Task::status)
                     .findFirst().orElse("(no such task)");
-            for (List<TaskInfo> states : o.streams()) {
-                if (states.isEmpty()) {
-                    continue;
-                }
-                TaskInfo last = states.get(states.size() - 1);
-                if (last.isTerminal() && last.rawStatus().equals(truth)) {
-                    trueEnds++;
-                }
-                for (int i = 1; i < states.size(); i++) {
-                    if (TaskLoop.regresses(states.get(i - 1), states.get(i))
-                            || !TaskLoop.changed(states.get(i - 1), states.get(i))) {
-                        regressions++;
-                    }
-                }
-            }
+            trueEnds += (int) o.ends().stream().filter(truth::equals).count();
         }
         return new Tally(outcomes.size(), createErrors, actedOn, duplicates, watches, trueEnds, watchErrors,
                 regressions, describes);
+    }
+
+    /**
+     * Waits (in real time, bounded) until the client runs no watch: no instance, loop, poll or timer. A subscriber
+     * is signalled a moment before its poll counts as settled, so this is awaited, not read once.
+     */
+    static void awaitIdle(DbbrainClient client) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!idle(client.stats())) {
+            assertThat(System.nanoTime()).as("client idle, at %s", client.stats()).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static boolean idle(ClientStats s) {
+        return s.watchedInstances() == 0 && s.watchedTasks() == 0 && s.pollsInFlight() == 0 && s.timers() == 0;
     }
 
     static String header() {
