@@ -90,6 +90,13 @@ class SoakIT {
                 assertThat(s).as("soak still running").isLessThan(seconds + 180);
             }
             long elapsed = System.nanoTime() - t0;
+            // Live state bounded by the load all along: loops only for the kills running, one poll and at most one
+            // timer per loop.
+            assertThat(samples).allSatisfy(sample -> {
+                assertThat(sample.stats().watchedTasks()).isLessThanOrEqualTo(MAX_WAVES * WAVE);
+                assertThat(sample.stats().pollsInFlight() + sample.stats().timers())
+                        .isLessThanOrEqualTo(MAX_WAVES * WAVE);
+            });
 
             // Afterwards: nothing left running, and nothing more arrives at the emulator.
             KillWorkload.awaitIdle(client);
