@@ -49,6 +49,7 @@ final class ApiTransport {
     private final BooleanSupplier closed;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
+    private volatile RateLimiter temporaryCredentialsLimiter;
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
@@ -83,7 +84,7 @@ final class ApiTransport {
                         e -> new DbbrainCredentialsException("credentials provider " + credentials + " failed: "
                                 + e.getClass().getSimpleName(), false, e))
                 .flatMap(c -> {
-                    RateLimiter rateLimiter = limiter != null ? limiter : TokenBucketRateLimiter.shared(c.secretId());
+                    RateLimiter rateLimiter = limiterFor(c);
                     return attempt(action, body, c, decoder, rateLimiter)
                             .onErrorResume(ClockSkew.class, skew -> {
                                 correctClock(skew.serverTime);
@@ -92,6 +93,25 @@ final class ApiTransport {
                             .onErrorMap(ClockSkew.class, skew -> skew.error);
                 })
                 .retryWhen(retry.spec(action, counters));
+    }
+
+    /**
+     * The client's own limiter; else the JVM-wide one of the SecretId; else, for temporary credentials (whose
+     * SecretId changes at every refresh), the JVM-wide one of the credentials provider, looked up once.
+     */
+    private RateLimiter limiterFor(Credentials c) {
+        if (limiter != null) {
+            return limiter;
+        }
+        if (c.token().isEmpty()) {
+            return TokenBucketRateLimiter.shared(c.secretId());
+        }
+        RateLimiter shared = temporaryCredentialsLimiter;
+        if (shared == null) {
+            shared = TokenBucketRateLimiter.shared(credentials);
+            temporaryCredentialsLimiter = shared;
+        }
+        return shared;
     }
 
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,

@@ -1,6 +1,9 @@
 package dev.dbbrain.reactive;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
@@ -9,6 +12,13 @@ final class TokenBucketRateLimiter implements RateLimiter {
 
     /** The JVM-wide default limiters, one per SecretId: the service's limit belongs to the account. */
     private static final ConcurrentHashMap<String, RateLimiter> SHARED = new ConcurrentHashMap<>();
+    /**
+     * The JVM-wide default limiters of temporary credentials, one per provider: their SecretId changes at every
+     * refresh, so keying them by SecretId would give each rotation a fresh budget (and never forget the old ones).
+     * Weak keys: a provider no client uses any more takes its limiter with it.
+     */
+    private static final Map<CredentialsProvider, RateLimiter> SHARED_BY_PROVIDER =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final TokenBucket.Settings settings;
     private final TimeSource time;
@@ -22,6 +32,14 @@ final class TokenBucketRateLimiter implements RateLimiter {
     /** The limiter shared by every client in this JVM that has no limiter of its own and signs as {@code secretId}. */
     static RateLimiter shared(String secretId) {
         return SHARED.computeIfAbsent(secretId, id -> RateLimiter.builder().build());
+    }
+
+    /**
+     * The limiter shared by every client in this JVM that has no limiter of its own and gets temporary credentials
+     * from {@code provider}.
+     */
+    static RateLimiter shared(CredentialsProvider provider) {
+        return SHARED_BY_PROVIDER.computeIfAbsent(provider, p -> RateLimiter.builder().build());
     }
 
     private TokenBucket bucket(String action) {
