@@ -3,8 +3,11 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +26,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -275,6 +280,41 @@ class ResponseDecoderPropertiesTest {
                 + "\"a\",".repeat(CAP / 4 - 40) + "\"a\"]}],\"RequestId\":\"r\"}}";
         assertThatThrownBy(() -> CODEC.decodeDescribe(utf8(body))).isInstanceOf(DbbrainDecodingException.class)
                 .hasMessageContaining("bytes of memory");
+    }
+
+    @Property(tries = 500)
+    void boundedBodyEmitsTheWholeBodyUpToTheCapAndStopsReadingPastIt(
+            @ForAll("chunkSizes") List<Integer> sizes, @ForAll("smallCaps") int cap, @ForAll boolean declared) {
+        int total = sizes.stream().mapToInt(Integer::intValue).sum();
+        int[] consumed = {0};
+        Flux<ByteBuf> chunks = Flux.fromIterable(sizes).map(n -> {
+            consumed[0]++;
+            byte[] bytes = new byte[n];
+            Arrays.fill(bytes, (byte) n.intValue());
+            return Unpooled.wrappedBuffer(bytes);
+        });
+        Object outcome = BoundedBody.collect(chunks, cap, declared ? total : -1).cast(Object.class)
+                .onErrorResume(BoundedBody.TooLarge.class, Mono::just).block(Duration.ofSeconds(5));
+        if (total <= cap) {
+            assertThat(outcome).isInstanceOfSatisfying(byte[].class, bytes -> assertThat(bytes).hasSize(total));
+        } else {
+            assertThat(outcome).isInstanceOf(BoundedBody.TooLarge.class);
+            int crossing = 0;
+            for (int sum = 0; sum <= cap; crossing++) {
+                sum += sizes.get(crossing);
+            }
+            assertThat(consumed[0]).as("chunks read").isEqualTo(crossing);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> chunkSizes() {
+        return Arbitraries.integers().between(0, 3000).list().ofMaxSize(30);
+    }
+
+    @Provide
+    Arbitrary<Integer> smallCaps() {
+        return Arbitraries.integers().between(1, 20_000);
     }
 
     // ---------------------------------------------------------------------------------------------------------
