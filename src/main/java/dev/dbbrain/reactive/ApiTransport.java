@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.ClientObserver;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -43,12 +44,14 @@ final class ApiTransport {
     private final RateLimiter limiter;
     private final RetrySettings retry;
     private final Counters counters;
+    private final ClientObserver observer;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
-            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters) {
+            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
+            ClientObserver observer) {
         this.http = http;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -62,6 +65,7 @@ final class ApiTransport {
         this.limiter = limiter;
         this.retry = retry;
         this.counters = counters;
+        this.observer = observer;
     }
 
     /**
@@ -89,10 +93,11 @@ final class ApiTransport {
 
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
-        return rateLimiter.acquire(action.actionName())
+        return observer.acquire(action.actionName(), rateLimiter.acquire(action.actionName()))
                 .then(Mono.defer(() -> {
                     counters.requests.increment();
-                    return send(action, body, c, decoder, rateLimiter);
+                    return observer.request(action.actionName(), send(action, body, c, decoder, rateLimiter),
+                            ApiTransport::requestId);
                 }))
                 .doOnError(DbbrainException.class, e -> {
                     if (e.category() == ErrorCategory.THROTTLED) {
@@ -175,6 +180,14 @@ final class ApiTransport {
                 });
     }
 
+    /** The {@code RequestId} of a decoded answer, for observers. */
+    private static String requestId(Object answer) {
+        if (answer instanceof CreateProxySessionKillTaskResponse r) {
+            return r.requestId();
+        }
+        return answer instanceof DescribeProxySessionKillTasksResponse r ? r.requestId() : null;
+    }
+
     private DbbrainException tooLarge(String action, int status) {
         String what = "body larger than the maximum response size of " + maxResponseSize + " bytes";
         return status == 200 ? new DbbrainDecodingException(action, what, null, null)
@@ -192,7 +205,7 @@ final class ApiTransport {
         }
     }
 
-    private static long contentLength(HttpHeaders headers) {
+    static long contentLength(HttpHeaders headers) {
         String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (value == null) {
             return -1;
@@ -204,7 +217,7 @@ final class ApiTransport {
         }
     }
 
-    private static String snippet(byte[] bytes) {
+    static String snippet(byte[] bytes) {
         String text = new String(bytes, 0, Math.min(bytes.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8);
         text = text.replaceAll("\\s+", " ").strip();
         return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.ClientObserver;
 import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,11 +86,12 @@ public final class DbbrainClient implements AutoCloseable {
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
         this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
                 "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
-                b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters);
+                b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
+                b.observer);
         this.watchOptions = b.watchOptions;
         this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers);
+                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers, b.observer);
     }
 
     /**
@@ -330,6 +332,7 @@ public final class DbbrainClient implements AutoCloseable {
         private Scheduler scheduler;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private WatchOptions watchOptions = WatchOptions.defaults();
+        private ClientObserver observer = ClientObserver.NONE;
 
         private Builder() {
         }
@@ -582,6 +585,25 @@ public final class DbbrainClient implements AutoCloseable {
          */
         public Builder watchOptions(WatchOptions options) {
             this.watchOptions = Objects.requireNonNull(options, "watchOptions must not be null");
+            return this;
+        }
+
+        /**
+         * Reports the client's requests, rate-limiter waits and watches to a metrics or tracing integration; none by
+         * default. Get one from {@code dev.dbbrain.reactive.micrometer.DbbrainMicrometer} (Micrometer meters and
+         * observations); the interface itself is internal and may change.
+         *
+         * <pre>{@code
+         * DbbrainClient client = DbbrainClient.builder()
+         *         .observer(DbbrainMicrometer.metrics(meterRegistry))
+         *         .build();
+         * }</pre>
+         *
+         * @param observer the observer, or {@code null} for none
+         * @return this builder
+         */
+        public Builder observer(ClientObserver observer) {
+            this.observer = observer == null ? ClientObserver.NONE : observer;
             return this;
         }
 

@@ -210,6 +210,7 @@ final class InstancePoller {
 
     private void onResult(Batch batch, List<TaskInfo> tasks) {
         List<WatchSubscription> signal = new ArrayList<>();
+        List<TaskStatus> changes = new ArrayList<>();
         synchronized (this) {
             if (!inFlight.remove(batch)) {
                 return;
@@ -231,6 +232,7 @@ final class InstancePoller {
                     }
                 } else if (loop.accept(info)) {
                     loop.unchangedPolls = 0;
+                    changes.add(info.status());
                 } else {
                     loop.unchangedPolls++;
                 }
@@ -249,6 +251,9 @@ final class InstancePoller {
                 signal.addAll(loop.subscribers);
             }
             retireIfIdle();
+        }
+        for (TaskStatus status : changes) {
+            engine.observer().watchUpdated(status);
         }
         for (WatchSubscription s : signal) {
             s.drain();

@@ -15,6 +15,9 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -128,6 +131,36 @@ final class JsonCodec {
         });
         return new DescribeProxySessionKillTasksResponse(tasks, total[0] == null ? tasks.size() : total[0],
                 r.requestIdOrEmpty());
+    }
+
+    /**
+     * Reads the envelope of another action, such as STS {@code AssumeRole}: its {@code Response} object, or that
+     * action's {@link DbbrainApiException} / {@link DbbrainDecodingException}, bounded like every response. The
+     * envelope is read like the two actions' (an {@code Error} wins, the RequestId is kept); only the fields of the
+     * {@code Response} become a tree, for answers small enough to have one.
+     */
+    JsonNode response(String action, byte[] body) {
+        Reading r = new Reading(action);
+        ObjectNode response = mapper.createObjectNode();
+        ObjectReader subtree = mapper.readerFor(JsonNode.class)
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        r.read(body, (field, p) -> {
+            response.set(field, subtree.<JsonNode>readValue(p));
+            return true;
+        });
+        if (r.requestId != null) {
+            response.put("RequestId", r.requestId);
+        }
+        return response;
+    }
+
+    /** Reads a JSON document that is not an API envelope (CVM metadata), bounded likewise; null if not JSON. */
+    JsonNode tree(byte[] body) {
+        try {
+            return mapper.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.ClientObserver;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,16 +42,22 @@ final class WatchEngine {
     private final BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe;
     private final int maxBatch;
     private final Supplier<Scheduler> defaultScheduler;
+    private final ClientObserver observer;
     private final ConcurrentHashMap<PollerKey, InstancePoller> pollers = new ConcurrentHashMap<>();
     private final LinkedHashMap<EndedKey, Ended> ended = new LinkedHashMap<>();
     /** Describe requests of watches subscribed and not yet settled (answered and handled, or cancelled). */
     final AtomicInteger busy = new AtomicInteger();
 
     WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch,
-            Supplier<Scheduler> defaultScheduler) {
+            Supplier<Scheduler> defaultScheduler, ClientObserver observer) {
         this.describe = describe;
         this.maxBatch = maxBatch;
         this.defaultScheduler = defaultScheduler;
+        this.observer = observer;
+    }
+
+    ClientObserver observer() {
+        return observer;
     }
 
     int maxBatch() {
@@ -73,7 +80,8 @@ final class WatchEngine {
     private void attach(CoreSubscriber<? super TaskInfo> actual, String instanceId, long taskId,
             WatchOptions options) {
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
-        WatchSubscription subscription = new WatchSubscription(actual, options, scheduler, instanceId, taskId);
+        WatchSubscription subscription = new WatchSubscription(actual, options, scheduler, instanceId, taskId,
+                observer);
         PollerKey key = new PollerKey(instanceId, scheduler);
         for (;;) {
             InstancePoller poller = pollers.computeIfAbsent(key, k -> new InstancePoller(this, k));

@@ -1,6 +1,8 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.ClientObserver;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +27,9 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private final String instanceId;
     private final long taskId;
     private final long startedAt;
+    private final ClientObserver observer;
+    /** Set when the observer was told this watch ended: release() may run twice (cancel after terminate). */
+    private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
@@ -36,13 +41,15 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private volatile Disposable deadline;
 
     WatchSubscription(CoreSubscriber<? super TaskInfo> actual, WatchOptions options, Scheduler scheduler,
-            String instanceId, long taskId) {
+            String instanceId, long taskId, ClientObserver observer) {
         this.actual = actual;
         this.options = options;
         this.scheduler = scheduler;
         this.instanceId = instanceId;
         this.taskId = taskId;
         this.startedAt = scheduler.now(TimeUnit.MILLISECONDS);
+        this.observer = observer;
+        observer.watchStarted();
     }
 
     long taskId() {
@@ -117,6 +124,9 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     }
 
     private void release() {
+        if (released.compareAndSet(false, true)) {
+            observer.watchEnded();
+        }
         disposeDeadline();
         InstancePoller p = poller;
         TaskLoop l = loop;

@@ -41,6 +41,10 @@
  *       tasks. Bookkeeping happens under the instance poller's monitor; subscribers are signalled and requests
  *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
  *       to its requests.
+ *   <li>Observability goes through one internal hook ({@code internal.ClientObserver}), called by the transport
+ *       (each request, each limiter wait) and the watch engine (subscribers, state changes); the Micrometer code
+ *       lives in its own package, so the core loads and runs without Micrometer or Spring. Limiter waits are
+ *       measured around {@code acquire}, not inside the bucket: per client, and for any {@code RateLimiter}.
  * </ul>
  */
 package dev.dbbrain.reactive;

@@ -3,11 +3,10 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.testing.SchedulerClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
@@ -25,22 +24,7 @@ final class VirtualWorld implements AutoCloseable {
     static final Instant EPOCH = Instant.parse("2026-11-28T00:00:00Z");
 
     final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return EPOCH.plusMillis(time.now(TimeUnit.MILLISECONDS));
-        }
-    };
+    final Clock clock = new SchedulerClock(time, EPOCH);
     final DbbrainEmulator emulator;
     final DbbrainClient client;
 

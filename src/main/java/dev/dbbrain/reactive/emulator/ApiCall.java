@@ -4,11 +4,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * The common parameters of a call, taken from the {@code X-TC-*} headers and checked in the service's order:
- * action, then version, then timestamp.
+ * action, then version (the action's own: STS has another), then timestamp.
  */
 record ApiCall(Action action, long timestamp) {
 
-    static final String VERSION = "2021-05-27";
     static final String ACTION_HEADER = "X-TC-Action";
     static final String VERSION_HEADER = "X-TC-Version";
     static final String TIMESTAMP_HEADER = "X-TC-Timestamp";
@@ -18,9 +17,9 @@ record ApiCall(Action action, long timestamp) {
         Action action = Action.byApiName(actionName).orElseThrow(() -> new ApiFailure("InvalidAction",
                 "The requested action " + ApiFailure.quote(actionName) + " does not exist for service `dbbrain`."));
         String version = required(headers, VERSION_HEADER, "Version");
-        if (!VERSION.equals(version)) {
+        if (!action.version().equals(version)) {
             throw new ApiFailure("NoSuchVersion", "The requested version " + ApiFailure.quote(version)
-                    + " of service `dbbrain` does not exist; use `" + VERSION + "`.");
+                    + " of service `" + action.service() + "` does not exist; use `" + action.version() + "`.");
         }
         String timestamp = required(headers, TIMESTAMP_HEADER, "Timestamp");
         try {

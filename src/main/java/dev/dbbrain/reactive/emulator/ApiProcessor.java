@@ -17,12 +17,15 @@ final class ApiProcessor {
     private final SignatureVerifier verifier;
     private final RateLimiter rateLimiter;
     private final KillTaskService service;
+    private final StsService sts;
 
-    ApiProcessor(Clock clock, SignatureVerifier verifier, RateLimiter rateLimiter, KillTaskService service) {
+    ApiProcessor(Clock clock, SignatureVerifier verifier, RateLimiter rateLimiter, KillTaskService service,
+            StsService sts) {
         this.clock = clock;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
         this.service = service;
+        this.sts = sts;
     }
 
     Reply.Envelope process(String method, String path, HttpHeaders headers, RequestBody body) {
@@ -52,7 +55,7 @@ final class ApiProcessor {
         }
         ApiCall call = ApiCall.from(headers);
         long now = clock.millis();
-        String secretId = verifier.verify(headers, body.bytes(), call.timestamp(), Math.floorDiv(now, 1000));
+        String secretId = verifier.verify(call.action(), headers, body.bytes(), call.timestamp(), now);
         if (!rateLimiter.tryAdmit(secretId, call.action(), now)) {
             throw ApiFailure.requestLimitExceeded(call.action().apiName(), rateLimiter.limit());
         }
@@ -62,6 +65,8 @@ final class ApiProcessor {
                 return service.create(CreateTaskParams.from(parameters), now);
             case DESCRIBE:
                 return service.describe(DescribeTasksParams.from(parameters), now);
+            case ASSUME_ROLE:
+                return sts.assumeRole(AssumeRoleParams.from(parameters), now);
             default:
                 throw new IllegalStateException("unhandled action " + call.action());
         }

@@ -63,6 +63,18 @@ final class BodyParameters {
         return value.stringValue();
     }
 
+    /** The value of an integer field, or null when absent. */
+    Long optionalLong(String name) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiFailure.invalidType(name, "Integer");
+        }
+        return value.longValue();
+    }
+
     /** A non-empty array of 64-bit integers; an empty array is as good as missing. */
     List<Long> requiredLongArray(String name) {
         JsonNode value = present(name);

@@ -38,6 +38,11 @@ import reactor.netty.resources.LoopResources;
  * {@code ResourceNotFound}. {@code GET /_emulator/stats} (no authentication) returns the same data as
  * {@link #stats()} as JSON.
  *
+ * <p>It also answers STS {@code AssumeRole} (version 2018-08-13, signed for service {@code sts}) on the same
+ * endpoint: any authenticated caller may assume any well-formed role ARN and gets a temporary key pair and token,
+ * valid for {@code DurationSeconds} on the emulator's clock, which the emulator then accepts with
+ * {@code X-TC-Token} until they expire ({@code AuthFailure.TokenFailure} afterwards).
+ *
  * <p>Example:
  * <pre>{@code
  * try (DbbrainEmulator emulator = DbbrainEmulator.builder()
@@ -78,8 +83,9 @@ public final class DbbrainEmulator implements AutoCloseable {
         this.tasks = new TaskBook(random, settings.proxyFailureProbability(), settings.stepDuration().toMillis());
         KillTaskService service = new KillTaskService(new InstanceCatalog(settings.proxies()), tasks,
                 new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat())), settings.maxAsyncRequestIds());
-        ApiProcessor processor = new ApiProcessor(clock, new SignatureVerifier(settings.credentials()),
-                new RateLimiter(settings.rateLimit()), service);
+        CredentialStore credentials = new CredentialStore(settings.credentials());
+        ApiProcessor processor = new ApiProcessor(clock, new SignatureVerifier(credentials),
+                new RateLimiter(settings.rateLimit()), service, new StsService(credentials));
         EmulatorHandler handler = new EmulatorHandler(clock, traffic, new FaultInjector(settings.faults(), random),
                 processor, () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
         warmUp();

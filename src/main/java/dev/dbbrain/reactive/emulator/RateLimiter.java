@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The service's limit of N requests per second per action, applied the strictest way the documentation allows:
  * at most N admitted requests in any sliding one-second window, per (SecretId, action). A refused request is not
- * admitted, so it does not use up the window. Memory is bounded: SecretIds are the configured ones (the limiter
- * runs after authentication) and each window holds at most one bucket per millisecond.
+ * admitted, so it does not use up the window. Memory is bounded: SecretIds are the configured ones and those issued
+ * by AssumeRole (the limiter runs after authentication) and each window holds at most one bucket per millisecond.
  */
 final class RateLimiter {
 

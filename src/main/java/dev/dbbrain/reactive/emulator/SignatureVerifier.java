@@ -5,13 +5,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Checks the TC3-HMAC-SHA256 authorization of a request the way the service does, first failure wins: shape of
- * the header, timestamp skew, SecretId, credential scope, signature, token, then Content-Type.
+ * the header, timestamp skew, SecretId, credential scope (the action's service: {@code dbbrain}, or {@code sts} for
+ * AssumeRole), signature, token (present, equal, and for issued credentials not expired), then Content-Type.
  *
  * <p>The signature is recomputed from the header values actually received and the exact body bytes with
  * {@link Tc3Signer}, so a client that sends something other than what it signed (a re-encoded body, a
@@ -20,6 +20,7 @@ import java.util.TreeMap;
  */
 final class SignatureVerifier {
 
+    /** The service of the emulator's own warm-up request. */
     static final String SERVICE = "dbbrain";
     static final long MAX_SKEW_SECONDS = 300;
     static final String TOKEN_HEADER = "X-TC-Token";
@@ -27,14 +28,16 @@ final class SignatureVerifier {
     private static final String CHECK_SIGNATURE =
             "The provided credentials could not be validated. Please check your signature is correct.";
 
-    private final Map<String, Credential> credentials;
+    private final CredentialStore credentials;
 
-    SignatureVerifier(Map<String, Credential> credentials) {
-        this.credentials = Map.copyOf(credentials);
+    SignatureVerifier(CredentialStore credentials) {
+        this.credentials = credentials;
     }
 
-    /** Verifies the request and returns the SecretId it was signed with. */
-    String verify(HttpHeaders headers, byte[] body, long timestamp, long nowSeconds) {
+    /** Verifies a request of {@code action} and returns the SecretId it was signed with. */
+    String verify(Action action, HttpHeaders headers, byte[] body, long timestamp, long nowMillis) {
+        long nowSeconds = Math.floorDiv(nowMillis, 1000);
+        String service = action.service();
         AuthorizationHeader auth = AuthorizationHeader.parse(headers.get(HttpHeaderNames.AUTHORIZATION))
                 .orElseThrow(() -> ApiFailure.authFailure("InvalidAuthorization", "The Authorization header is "
                         + "missing or malformed; expected `TC3-HMAC-SHA256 Credential=<SecretId>/<date>/<service>"
@@ -47,26 +50,29 @@ final class SignatureVerifier {
             throw ApiFailure.authFailure("SignatureExpire", "Signature expired. Timestamp date: " + timestamp
                     + ", server date: " + nowSeconds + "; they may differ by at most 300 seconds.");
         }
-        Credential credential = credentials.get(auth.secretId());
+        Credential credential = credentials.find(auth.secretId());
         if (credential == null) {
             throw ApiFailure.authFailure("SecretIdNotFound",
                     "SecretId is not found, please ensure that your SecretId is correct.");
         }
-        if (!SERVICE.equals(auth.service())) {
+        if (!service.equals(auth.service())) {
             throw signatureFailure("the credential scope names service " + ApiFailure.quote(auth.service())
-                    + ", expected `" + SERVICE + "`.");
+                    + ", expected `" + service + "`.");
         }
         if (!Tc3Signer.utcDate(timestamp).equals(auth.date())) {
             throw signatureFailure("the credential scope date " + ApiFailure.quote(auth.date())
                     + " is not the UTC date of the timestamp, `" + Tc3Signer.utcDate(timestamp) + "`.");
         }
-        String expected = expectedSignature(credential, auth, headers, body, timestamp);
+        String expected = expectedSignature(credential, service, auth, headers, body, timestamp);
         if (!constantTimeEquals(expected, auth.signature())) {
             throw signatureFailure("the signature does not match the request received.");
         }
         if (credential.temporary() && !constantTimeEquals(credential.token(), headers.get(TOKEN_HEADER))) {
             throw ApiFailure.authFailure("TokenFailure",
                     "The token is invalid or missing: temporary credentials need their X-TC-Token.");
+        }
+        if (credentials.expired(auth.secretId(), nowMillis)) {
+            throw ApiFailure.authFailure("TokenFailure", "The token has expired: request new temporary credentials.");
         }
         String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
         if (!"application/json".equalsIgnoreCase(contentType)
@@ -77,8 +83,8 @@ final class SignatureVerifier {
         return auth.secretId();
     }
 
-    private static String expectedSignature(Credential credential, AuthorizationHeader auth, HttpHeaders headers,
-            byte[] body, long timestamp) {
+    private static String expectedSignature(Credential credential, String service, AuthorizationHeader auth,
+            HttpHeaders headers, byte[] body, long timestamp) {
         SortedMap<String, String> signed = new TreeMap<>();
         for (String name : auth.signedHeaders()) {
             String value = headers.get(name);
@@ -88,8 +94,8 @@ final class SignatureVerifier {
             signed.put(name, value);
         }
         String canonicalRequest = Tc3Signer.canonicalRequest(signed, body);
-        String stringToSign = Tc3Signer.stringToSign(timestamp, auth.date(), SERVICE, canonicalRequest);
-        return Tc3Signer.signature(credential.secretKey(), auth.date(), SERVICE, stringToSign);
+        String stringToSign = Tc3Signer.stringToSign(timestamp, auth.date(), service, canonicalRequest);
+        return Tc3Signer.signature(credential.secretKey(), auth.date(), service, stringToSign);
     }
 
     private static ApiFailure signatureFailure(String detail) {

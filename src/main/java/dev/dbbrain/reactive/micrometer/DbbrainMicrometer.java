@@ -1,0 +1,74 @@
+package dev.dbbrain.reactive.micrometer;
+
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.internal.ClientObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Objects;
+
+/**
+ * Micrometer meters and observations for a {@link DbbrainClient}: pass one of these to
+ * {@link DbbrainClient.Builder#observer}. Under Spring Boot the auto-configuration does it for you.
+ *
+ * <pre>{@code
+ * DbbrainClient client = DbbrainClient.builder()
+ *         .observer(DbbrainMicrometer.metrics(meterRegistry))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Meters (all tags bounded: never a task, instance or request ID, never a credential):
+ * <ul>
+ *   <li>{@code dbbrain.client.requests}, timer of each HTTP request (a retry is another request), tags
+ *       {@code action}, {@code outcome} ({@code SUCCESS}, the {@link dev.dbbrain.reactive.ErrorCategory} of the
+ *       failure, {@code CANCELLED} or {@code UNKNOWN}) and {@code error.code} (the service's error code, its
+ *       family for codes not listed by the API, {@code HTTP_<status>}, {@code TRANSPORT}, {@code DECODING} or
+ *       {@code none}). It comes from the request's observation through Micrometer's
+ *       {@code DefaultMeterObservationHandler}, which also adds {@code error} (exception class or {@code none}) and
+ *       a long task timer {@code dbbrain.client.requests.active};
+ *   <li>{@code dbbrain.limiter.wait}, timer of the wait for a rate-limiter permit, tag {@code action};
+ *   <li>{@code dbbrain.limiter.queued}, gauge of requests waiting for a permit;
+ *   <li>{@code dbbrain.watch.active}, gauge of watch subscribers not ended;
+ *   <li>{@code dbbrain.watch.updates}, counter of task state changes seen by watches, tag {@code status}.
+ * </ul>
+ * Clients reporting to the same {@code MeterRegistry} add up in the gauges.
+ *
+ * <p>Observation {@code dbbrain.client.requests} around each HTTP request: low-cardinality key values as the timer's
+ * tags, the service's {@code RequestId} as high-cardinality {@code request.id}. Its parent is the observation in the
+ * subscriber's Reactor {@code Context} (key {@code micrometer.observation}, as put there by Reactor's
+ * {@code contextCapture()} or by Spring WebFlux), and it is put into the context of the HTTP exchange, so a Reactor
+ * Netty observation nests under it. Watches share one poll loop per task, so a watch subscriber's context does not
+ * reach the polls: their observations have no parent. Creates and describes called directly carry it.
+ */
+public final class DbbrainMicrometer {
+
+    private DbbrainMicrometer() {
+    }
+
+    /**
+     * Meters only, no tracing: every meter above, recorded in {@code registry}.
+     *
+     * @param registry where the meters go
+     * @return an observer for {@link DbbrainClient.Builder#observer}
+     */
+    public static ClientObserver metrics(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry must not be null");
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(registry));
+        return new MicrometerObserver(registry, observations);
+    }
+
+    /**
+     * Meters and observations: the request timer and spans come from {@code observations} (give it a
+     * {@code DefaultMeterObservationHandler}, as Spring Boot does, for the timer; a tracing handler for spans), the
+     * limiter and watch meters go to {@code registry}.
+     *
+     * @param registry where the limiter and watch meters go
+     * @param observations where request observations go
+     * @return an observer for {@link DbbrainClient.Builder#observer}
+     */
+    public static ClientObserver observations(MeterRegistry registry, ObservationRegistry observations) {
+        return new MicrometerObserver(Objects.requireNonNull(registry, "registry must not be null"),
+                Objects.requireNonNull(observations, "observations must not be null"));
+    }
+}

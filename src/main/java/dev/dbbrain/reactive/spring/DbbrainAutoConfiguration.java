@@ -1,0 +1,83 @@
+package dev.dbbrain.reactive.spring;
+
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.micrometer.DbbrainMicrometer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Auto-configures a {@link DbbrainClient} from the {@code dbbrain.*} properties ({@link DbbrainProperties}).
+ *
+ * <p>The client backs off when the application defines its own {@code DbbrainClient} bean. Otherwise the builder
+ * gets the properties, then every {@link DbbrainClientCustomizer} in order, and the client is closed with the
+ * context (its own connection pool released, without blocking).
+ *
+ * <p>With Micrometer on the classpath and a {@code MeterRegistry} bean, a customizer ordered first gives the client
+ * the meters of {@link DbbrainMicrometer}; with an {@code ObservationRegistry} bean too (Spring Boot's actuator),
+ * requests are observed through it, so the request timer and spans come from Boot's handlers.
+ * {@code dbbrain.metrics.enabled=false} turns this off.
+ */
+@AutoConfiguration
+@ConditionalOnClass(DbbrainClient.class)
+@EnableConfigurationProperties(DbbrainProperties.class)
+public class DbbrainAutoConfiguration {
+
+    /**
+     * Creates the auto-configuration; Spring calls it.
+     */
+    public DbbrainAutoConfiguration() {
+    }
+
+    /**
+     * The client: the properties, then the customizers, in order.
+     *
+     * @param properties the bound {@code dbbrain.*} properties
+     * @param customizers the customizers, applied in order
+     * @return the client, closed with the context
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public DbbrainClient dbbrainClient(DbbrainProperties properties,
+            ObjectProvider<DbbrainClientCustomizer> customizers) {
+        DbbrainClient.Builder builder = DbbrainClient.builder();
+        properties.applyTo(builder);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /** Micrometer wiring, loaded only when Micrometer is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry",
+            "io.micrometer.observation.ObservationRegistry"})
+    @ConditionalOnBooleanProperty(name = "dbbrain.metrics.enabled", matchIfMissing = true)
+    static class MicrometerConfiguration {
+
+        /**
+         * Gives the client the Micrometer observer when a meter registry exists; applied before the application's
+         * customizers, which may replace it.
+         */
+        @Bean
+        @Order(0)
+        DbbrainClientCustomizer dbbrainMicrometerCustomizer(ObjectProvider<MeterRegistry> meters,
+                ObjectProvider<ObservationRegistry> observations) {
+            return builder -> {
+                MeterRegistry registry = meters.getIfUnique();
+                if (registry == null) {
+                    return;
+                }
+                ObservationRegistry observationRegistry = observations.getIfUnique();
+                builder.observer(observationRegistry == null ? DbbrainMicrometer.metrics(registry)
+                        : DbbrainMicrometer.observations(registry, observationRegistry));
+            };
+        }
+    }
+}

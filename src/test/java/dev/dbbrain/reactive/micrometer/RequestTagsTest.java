@@ -1,0 +1,31 @@
+package dev.dbbrain.reactive.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Error codes become tag values from a bounded set, whatever the server sends. */
+class RequestTagsTest {
+
+    @Test
+    void listedCodesAreKeptAsTheyAre() {
+        assertThat(RequestTags.apiCode("RequestLimitExceeded")).isEqualTo("RequestLimitExceeded");
+        assertThat(RequestTags.apiCode("AuthFailure.SignatureExpire")).isEqualTo("AuthFailure.SignatureExpire");
+        assertThat(RequestTags.apiCode("RequestLimitExceeded.IPLimitExceeded"))
+                .isEqualTo("RequestLimitExceeded.IPLimitExceeded");
+    }
+
+    @Test
+    void unlistedDetailsAreCountedUnderTheirFamily() {
+        assertThat(RequestTags.apiCode("FailedOperation.ProxyBusy")).isEqualTo("FailedOperation");
+        assertThat(RequestTags.apiCode("InvalidParameterValue.Whatever")).isEqualTo("InvalidParameterValue");
+    }
+
+    @Test
+    void anythingElseIsOther() {
+        assertThat(RequestTags.apiCode("crs-abcd1234")).isEqualTo("OTHER");
+        assertThat(RequestTags.apiCode("Random" + System.nanoTime())).isEqualTo("OTHER");
+        assertThat(RequestTags.apiCode(null)).isEqualTo("OTHER");
+        assertThat(RequestTags.apiCode("")).isEqualTo("OTHER");
+    }
+}

@@ -1,0 +1,235 @@
+package dev.dbbrain.reactive.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
+import dev.dbbrain.reactive.Language;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.util.unit.DataSize;
+import reactor.test.StepVerifier;
+
+/** The auto-configured client without a server: binding, validation, back-off, customizers, life cycle. */
+class DbbrainAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DbbrainAutoConfiguration.class));
+
+    private static List<String> messages(Throwable failure) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return messages;
+    }
+
+    @Test
+    void threePropertiesGiveAClient() {
+        runner.withPropertyValues("dbbrain.region=ap-guangzhou", "dbbrain.credentials.secret-id=AKIDspring",
+                "dbbrain.credentials.secret-key=spring-secret-key").run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DbbrainClient.class);
+                    DbbrainClient client = context.getBean(DbbrainClient.class);
+                    assertThat(client.toString()).contains("https://dbbrain.tencentcloudapi.com")
+                            .contains("ap-guangzhou").doesNotContain("spring-secret-key");
+                });
+    }
+
+    @Test
+    void everyPropertyBindsFromItsKebabCaseName() {
+        runner.withPropertyValues("dbbrain.endpoint=http://127.0.0.1:8080", "dbbrain.language=EN_US",
+                "dbbrain.connect-timeout=3s", "dbbrain.response-timeout=7s", "dbbrain.max-connections=8",
+                "dbbrain.max-response-size=64KB", "dbbrain.server-time-zone=UTC", "dbbrain.sign-action-header=true",
+                "dbbrain.max-retries=2", "dbbrain.retry-backoff.first=100ms", "dbbrain.retry-backoff.max=2s",
+                "dbbrain.max-batch=20", "dbbrain.rate-limit.permits-per-second=5", "dbbrain.rate-limit.burst=2",
+                "dbbrain.watch.poll-interval=500ms", "dbbrain.watch.max-interval=4s",
+                "dbbrain.watch.growth-factor=1.5", "dbbrain.watch.jitter=0", "dbbrain.watch.deadline=10m",
+                "dbbrain.watch.not-found-grace=30s", "dbbrain.watch.failed-as-error=true",
+                "dbbrain.credentials.secret-id=AKIDspring", "dbbrain.credentials.secret-key=key",
+                "dbbrain.credentials.session-token=token").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DbbrainProperties p = context.getBean(DbbrainProperties.class);
+                    assertThat(p.getEndpoint()).isEqualTo("http://127.0.0.1:8080");
+                    assertThat(p.getLanguage()).isEqualTo(Language.EN_US);
+                    assertThat(p.getConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(p.getResponseTimeout()).isEqualTo(Duration.ofSeconds(7));
+                    assertThat(p.getMaxConnections()).isEqualTo(8);
+                    assertThat(p.getMaxResponseSize()).isEqualTo(DataSize.ofKilobytes(64));
+                    assertThat(p.getServerTimeZone()).isEqualTo(ZoneId.of("UTC"));
+                    assertThat(p.isSignActionHeader()).isTrue();
+                    assertThat(p.getMaxRetries()).isEqualTo(2);
+                    assertThat(p.getRetryBackoff().getFirst()).isEqualTo(Duration.ofMillis(100));
+                    assertThat(p.getRetryBackoff().getMax()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(p.getMaxBatch()).isEqualTo(20);
+                    assertThat(p.getRateLimit().getPermitsPerSecond()).isEqualTo(5.0);
+                    assertThat(p.getRateLimit().getBurst()).isEqualTo(2);
+                    assertThat(p.getWatch().getPollInterval()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(p.getWatch().getMaxInterval()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(p.getWatch().getGrowthFactor()).isEqualTo(1.5);
+                    assertThat(p.getWatch().getJitter()).isZero();
+                    assertThat(p.getWatch().getDeadline()).isEqualTo(Duration.ofMinutes(10));
+                    assertThat(p.getWatch().getNotFoundGrace()).isEqualTo(Duration.ofSeconds(30));
+                    assertThat(p.getWatch().isFailedAsError()).isTrue();
+                    assertThat(p.getCredentials().getSessionToken()).isEqualTo("token");
+                    assertThat(context.getBean(DbbrainClient.class).toString()).contains("127.0.0.1:8080");
+                });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "dbbrain.connect-timeout=-1s        | dbbrain.connect-timeout   | must be positive",
+        "dbbrain.response-timeout=0s        | dbbrain.response-timeout  | must be positive",
+        "dbbrain.endpoint=ftp://example.com | dbbrain.endpoint          | http:// or https://",
+        "dbbrain.endpoint=http://example.com | dbbrain.endpoint         | not loopback",
+        "dbbrain.endpoint=https://h/path    | dbbrain.endpoint          | no path",
+        "dbbrain.rate-limit.burst=0         | dbbrain.rate-limit.burst  | at least 1",
+        "dbbrain.rate-limit.permits-per-second=-2 | dbbrain.rate-limit.permits-per-second | positive",
+        "dbbrain.max-retries=-1             | dbbrain.max-retries       | must not be negative",
+        "dbbrain.max-batch=0                | dbbrain.max-batch         | at least 1",
+        "dbbrain.max-connections=0          | dbbrain.max-connections   | at least 1",
+        "dbbrain.max-response-size=10B      | dbbrain.max-response-size | at least 1024",
+        "dbbrain.region=ap guangzhou        | dbbrain.region            | whitespace",
+        "dbbrain.watch.poll-interval=0ms    | dbbrain.watch.poll-interval | must be positive",
+        "dbbrain.watch.jitter=1.5           | dbbrain.watch.jitter      | [0, 1)",
+        "dbbrain.watch.max-interval=10ms    | dbbrain.watch             | maxInterval must be at least",
+        "dbbrain.retry-backoff.max=1ms      | dbbrain.retry-backoff     | max must be at least first",
+    })
+    void aBadValueStopsStartupNamingThePropertyAndTheReason(String property, String name, String reason) {
+        runner.withPropertyValues(property).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure()))
+                    .anySatisfy(m -> assertThat(m).contains(name).contains(reason));
+        });
+    }
+
+    @Test
+    void badCredentialsStopStartupWithoutEchoingTheSecret() {
+        runner.withPropertyValues("dbbrain.credentials.secret-id=AKIDspring",
+                "dbbrain.credentials.secret-key=top secret value").run(context -> {
+                    assertThat(context).hasFailed();
+                    List<String> messages = messages(context.getStartupFailure());
+                    assertThat(messages).anySatisfy(m -> assertThat(m).contains("dbbrain.credentials"));
+                    assertThat(messages).noneMatch(m -> m.contains("top secret value"));
+                });
+        runner.withPropertyValues("dbbrain.credentials.secret-key=lonely-secret").run(context -> {
+            assertThat(context).hasFailed();
+            List<String> messages = messages(context.getStartupFailure());
+            assertThat(messages).anySatisfy(m -> assertThat(m).contains("secret-id and secret-key"));
+            assertThat(messages).noneMatch(m -> m.contains("lonely-secret"));
+        });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesItsOwnClient() {
+        runner.withUserConfiguration(OwnClient.class).run(context -> {
+            assertThat(context).hasSingleBean(DbbrainClient.class);
+            assertThat(context.getBean(DbbrainClient.class)).isSameAs(context.getBean("myClient"));
+            assertThat(context.getBean(DbbrainClient.class).toString()).contains("ap-own");
+        });
+    }
+
+    @Test
+    void customizersAreAppliedInOrderAfterTheProperties() {
+        runner.withUserConfiguration(Customizers.class).withPropertyValues("dbbrain.region=ap-properties")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Customizers.class).calls).containsExactly("first", "second");
+                    assertThat(context.getBean(DbbrainClient.class).toString()).contains("region=ap-second");
+                });
+    }
+
+    @Test
+    void theClientIsClosedWithTheContext() {
+        AtomicReference<DbbrainClient> client = new AtomicReference<>();
+        runner.run(context -> client.set(context.getBean(DbbrainClient.class)));
+
+        StepVerifier.create(client.get().describeProxySessionKillTasks(
+                        DescribeProxySessionKillTasksRequest.of("crs-closed01", 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("closed"))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void startsWithoutMicrometerOnTheClasspath() {
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer")).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(DbbrainClient.class);
+            assertThat(context).doesNotHaveBean("dbbrainMicrometerCustomizer");
+        });
+    }
+
+    @Test
+    void metricsCanBeTurnedOff() {
+        runner.withPropertyValues("dbbrain.metrics.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(DbbrainClient.class);
+            assertThat(context).doesNotHaveBean("dbbrainMicrometerCustomizer");
+        });
+    }
+
+    @Test
+    void configurationMetadataDocumentsTheAgreedProperties() throws Exception {
+        String json;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("metadata generated by spring-boot-configuration-processor").isNotNull();
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        var tree = new tools.jackson.databind.ObjectMapper().readTree(json);
+        List<String> names = new ArrayList<>();
+        tree.get("properties").forEach(p -> {
+            names.add(p.get("name").asString());
+            assertThat(p.has("description")).as("description of " + p.get("name")).isTrue();
+        });
+        assertThat(names).contains("dbbrain.endpoint", "dbbrain.region", "dbbrain.credentials.secret-id",
+                "dbbrain.credentials.secret-key", "dbbrain.credentials.session-token", "dbbrain.connect-timeout",
+                "dbbrain.response-timeout", "dbbrain.max-retries", "dbbrain.max-batch",
+                "dbbrain.rate-limit.permits-per-second", "dbbrain.rate-limit.burst", "dbbrain.rate-limit.enabled",
+                "dbbrain.watch.poll-interval", "dbbrain.watch.max-interval", "dbbrain.watch.deadline",
+                "dbbrain.metrics.enabled");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClient {
+        @Bean(destroyMethod = "close")
+        DbbrainClient myClient() {
+            return DbbrainClient.builder().region("ap-own").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Bean
+        @Order(2)
+        DbbrainClientCustomizer second() {
+            return builder -> {
+                calls.add("second");
+                builder.region("ap-second");
+            };
+        }
+
+        @Bean
+        @Order(1)
+        DbbrainClientCustomizer first() {
+            return builder -> {
+                calls.add("first");
+                builder.region("ap-first");
+            };
+        }
+    }
+}
