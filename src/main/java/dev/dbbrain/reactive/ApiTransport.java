@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -45,13 +46,14 @@ final class ApiTransport {
     private final RetrySettings retry;
     private final Counters counters;
     private final ClientObserver observer;
+    private final BooleanSupplier closed;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
             boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
-            ClientObserver observer) {
+            ClientObserver observer, BooleanSupplier closed) {
         this.http = http;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -66,6 +68,7 @@ final class ApiTransport {
         this.retry = retry;
         this.counters = counters;
         this.observer = observer;
+        this.closed = closed;
     }
 
     /**
@@ -95,6 +98,10 @@ final class ApiTransport {
             RateLimiter rateLimiter) {
         return observer.acquire(action.actionName(), rateLimiter.acquire(action.actionName()))
                 .then(Mono.defer(() -> {
+                    if (closed.getAsBoolean()) {
+                        // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
+                        return Mono.<T>error(DbbrainClient.closedError());
+                    }
                     counters.requests.increment();
                     return observer.request(action.actionName(), send(action, body, c, decoder, rateLimiter),
                             ApiTransport::requestId);

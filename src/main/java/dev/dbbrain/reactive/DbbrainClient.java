@@ -87,7 +87,7 @@ public final class DbbrainClient implements AutoCloseable {
         this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
                 "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
                 b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
-                b.observer);
+                b.observer, closed::get);
         this.watchOptions = b.watchOptions;
         this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
@@ -176,7 +176,7 @@ public final class DbbrainClient implements AutoCloseable {
             return Flux.error(new NullPointerException("options must not be null"));
         }
         if (closed.get()) {
-            return Flux.error(new IllegalStateException("this DbbrainClient is closed"));
+            return Flux.error(closedError());
         }
         return engine.watch(instanceId, asyncRequestId, options);
     }
@@ -262,22 +262,34 @@ public final class DbbrainClient implements AutoCloseable {
     private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
         return Mono.defer(() -> {
             if (closed.get()) {
-                return Mono.error(new IllegalStateException("this DbbrainClient is closed"));
+                return Mono.error(closedError());
             }
             return transport.call(action, body.get(), decoder);
         });
     }
 
     /**
-     * Releases what this client created: its connection pool when no {@code HttpClient} was supplied. A supplied
-     * {@code HttpClient} and its resources stay untouched. Idempotent and non-blocking; calls made afterwards fail
-     * with {@link IllegalStateException}.
+     * Ends this client's watches and releases what it created. Every running watch ends at once with a
+     * {@link DbbrainWatchException} of reason {@link DbbrainWatchException.Reason#CLIENT_CLOSED}, its timers and its
+     * request in flight cancelled; the connection pool is disposed when no {@code HttpClient} was supplied (a
+     * supplied {@code HttpClient} and its resources stay untouched). Idempotent and non-blocking. A request already
+     * sent gets its answer; calls and watches subscribed afterwards, and retries of calls still running, fail with
+     * {@link IllegalStateException}.
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownedProvider != null) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Watches first, so their requests are cancelled rather than cut off by the pool going away.
+        engine.close();
+        if (ownedProvider != null) {
             ownedProvider.disposeLater().subscribe();
         }
+    }
+
+    static IllegalStateException closedError() {
+        return new IllegalStateException("this DbbrainClient is closed");
     }
 
     /** Shows the endpoint and region; never credentials. */

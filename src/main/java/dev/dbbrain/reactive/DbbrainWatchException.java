@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * A watch ended without the task's terminal state: deadline passed, task never seen, task failed (when asked to
- * treat that as an error), or polling failed for good. Carries the last state seen, when there was one.
+ * treat that as an error), polling failed for good, or the client was closed. Carries the last state seen, when
+ * there was one.
  *
  * <p>For {@link Reason#POLL_FAILED} the cause is the last {@link DbbrainException} of the poll, already retried as far
  * as the client's retry budget allows; {@link #category()} and {@link #requestId()} are the cause's.
@@ -22,7 +23,9 @@ public final class DbbrainWatchException extends DbbrainException {
         /** The task ended {@code failed} and the watch was told to treat that as an error. */
         TASK_FAILED,
         /** Polling failed with an error that is not retryable, or retries were exhausted. */
-        POLL_FAILED
+        POLL_FAILED,
+        /** The client was {@linkplain DbbrainClient#close() closed} while the watch was running. */
+        CLIENT_CLOSED
     }
 
     /** Why the watch ended. */

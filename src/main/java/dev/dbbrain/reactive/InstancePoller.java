@@ -49,6 +49,7 @@ final class InstancePoller {
     private final Set<Batch> inFlight = new HashSet<>();
     private Disposable timer;
     private long timerDue = Long.MAX_VALUE;
+    private long timersFired;
     private boolean retired;
 
     InstancePoller(WatchEngine engine, WatchEngine.PollerKey key) {
@@ -147,7 +148,13 @@ final class InstancePoller {
             cancelTimer();
             long now = now();
             timerDue = due;
-            timer = scheduler.schedule(this::poll, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+            long fired = timersFired;
+            Disposable scheduled = scheduler.schedule(this::poll, Math.max(0, due - now), TimeUnit.MILLISECONDS);
+            // A scheduler may run a due task before schedule() returns (a VirtualTimeScheduler does, on this
+            // thread, through the reentrant monitor): that timer has fired and must not be kept as pending.
+            if (timersFired == fired) {
+                timer = scheduled;
+            }
         }
     }
 
@@ -162,6 +169,7 @@ final class InstancePoller {
     private void poll() {
         List<Batch> batches = new ArrayList<>();
         synchronized (this) {
+            timersFired++;
             timer = null;
             timerDue = Long.MAX_VALUE;
             if (retired || !inFlight.isEmpty()) {
@@ -262,6 +270,10 @@ final class InstancePoller {
     }
 
     private void onFailure(Batch batch, Throwable error) {
+        if (engine.isClosed()) {
+            // A poll cut short by close(): the engine ends these watches with CLIENT_CLOSED, not with this error.
+            return;
+        }
         if (error instanceof DbbrainApiException e && e.code().startsWith("ResourceNotFound")) {
             // The API does not say how it answers unknown IDs; an error naming no task counts as none found.
             onResult(batch, List.of());
@@ -285,6 +297,38 @@ final class InstancePoller {
             s.drain();
         }
         reschedule();
+    }
+
+    /**
+     * Retires this poller for good because the client is closing: cancels its timer and its requests in flight and
+     * forgets its loops.
+     *
+     * @return the subscribers that were watching, for the engine to end with a typed error once the monitor is
+     *     released
+     */
+    List<WatchSubscription> close() {
+        List<WatchSubscription> watching = new ArrayList<>();
+        List<Batch> cancelled;
+        synchronized (this) {
+            retired = true;
+            cancelTimer();
+            for (TaskLoop loop : loops.values()) {
+                loop.ended = true;
+                loop.batch = null;
+                watching.addAll(loop.subscribers);
+            }
+            loops.clear();
+            cancelled = new ArrayList<>(inFlight);
+            inFlight.clear();
+            engine.retired(key, this);
+        }
+        for (Batch batch : cancelled) {
+            batch.request.dispose();
+            if (batch.settle()) {
+                engine.busy.decrementAndGet();
+            }
+        }
+        return watching;
     }
 
     private void retireIfIdle() {

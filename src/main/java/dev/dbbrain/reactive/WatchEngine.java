@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -45,6 +46,7 @@ final class WatchEngine {
     private final ClientObserver observer;
     private final ConcurrentHashMap<PollerKey, InstancePoller> pollers = new ConcurrentHashMap<>();
     private final LinkedHashMap<EndedKey, Ended> ended = new LinkedHashMap<>();
+    private volatile boolean closed;
     /** Describe requests of watches subscribed and not yet settled (answered and handled, or cancelled). */
     final AtomicInteger busy = new AtomicInteger();
 
@@ -79,6 +81,10 @@ final class WatchEngine {
 
     private void attach(CoreSubscriber<? super TaskInfo> actual, String instanceId, long taskId,
             WatchOptions options) {
+        if (closed) {
+            Operators.error(actual, DbbrainClient.closedError());
+            return;
+        }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
         WatchSubscription subscription = new WatchSubscription(actual, options, scheduler, instanceId, taskId,
                 observer);
@@ -90,8 +96,33 @@ final class WatchEngine {
             }
             pollers.remove(key, poller);
         }
+        if (closed) {
+            // close() ran while this subscriber was joining: it may have missed this poller, so sweep once more. The
+            // subscriber gets its error in start(), after onSubscribe.
+            close();
+        }
         actual.onSubscribe(subscription);
         subscription.start();
+    }
+
+    /**
+     * Ends every running watch with {@link DbbrainWatchException.Reason#CLIENT_CLOSED}: cancels their timers and
+     * requests in flight, forgets the ended-task memory, and refuses watches subscribed from now on. Idempotent.
+     */
+    void close() {
+        closed = true;
+        for (InstancePoller poller : pollers.values()) {
+            for (WatchSubscription subscription : poller.close()) {
+                subscription.clientClosed();
+            }
+        }
+        synchronized (ended) {
+            ended.clear();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     void retired(PollerKey key, InstancePoller poller) {

@@ -38,6 +38,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private volatile long deliveredVersion;
     private volatile boolean cancelled;
     private volatile boolean done;
+    private volatile boolean started;
     private volatile Disposable deadline;
 
     WatchSubscription(CoreSubscriber<? super TaskInfo> actual, WatchOptions options, Scheduler scheduler,
@@ -68,6 +69,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
 
     /** Starts the deadline timer, then emits whatever the loop already has. */
     void start() {
+        started = true;
         options.deadline().ifPresent(d -> deadline = scheduler.schedule(
                 () -> fail(DbbrainWatchException.Reason.DEADLINE, "deadline of " + d + " passed"),
                 d.toMillis(), TimeUnit.MILLISECONDS));
@@ -91,6 +93,11 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
             error.compareAndSet(null, failure(DbbrainWatchException.Reason.NOT_FOUND, "the service did not report "
                     + "the task within the not-found grace period of " + options.notFoundGrace()));
         }
+    }
+
+    /** Ends this watch because its client was closed; delivered at once, or in {@link #start()} if not started. */
+    void clientClosed() {
+        fail(DbbrainWatchException.Reason.CLIENT_CLOSED, "the client was closed");
     }
 
     private void fail(DbbrainWatchException.Reason reason, String message) {
@@ -144,6 +151,10 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
 
     /** Emits what is due: an error, the latest state if asked for, completion after the terminal state. */
     void drain() {
+        if (!started) {
+            // Nothing may reach the subscriber before onSubscribe; start() drains what was recorded meanwhile.
+            return;
+        }
         if (wip.getAndIncrement() != 0) {
             return;
         }

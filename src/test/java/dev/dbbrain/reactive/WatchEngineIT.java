@@ -332,10 +332,58 @@ class WatchEngineIT {
         // Cancelling one by one let the remaining subscribers of an instance start rounds of their own, each cancelled
         // in turn; once all are gone nothing more is sent, whatever the clock does.
         long sent = w.requests();
+        long received = w.describes();
         w.advance(Duration.ofSeconds(30), Duration.ofSeconds(5));
         assertThat(w.requests()).isEqualTo(sent);
+        // And nothing more arrives: the emulator's own count of requests received stands still too.
+        assertThat(w.describes()).isEqualTo(received);
         assertThat(w.client.stats().pollsInFlight()).isZero();
         assertThat(watchers).allSatisfy(s -> assertThat(s.isTerminated()).isFalse());
+    }
+
+    @Test
+    void cancellingAThousandWatchesWaitingForPermitsGivesEveryPlaceBack() {
+        VirtualWorld w = world();
+        // A limiter on the virtual clock: the first request of the burst goes out, the others wait for permits.
+        RateLimiter limiter = RateLimiter.builder().permitsPerSecond(2).burst(1).scheduler(w.time).build();
+        String action = "DescribeProxySessionKillTasks";
+        try (DbbrainClient client = DbbrainClient.builder().endpoint(w.emulator.endpoint())
+                .credentials(Credentials.of(VirtualWorld.ID, VirtualWorld.KEY)).clock(w.clock).scheduler(w.time)
+                .rateLimiter(limiter).maxBatch(10).build()) {
+            List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                TestSubscriber<TaskInfo> s = TestSubscriber.create();
+                client.watch(String.format("crs-wait%04d", i % 100), 14672492L + i, w.options()).subscribe(s);
+                watchers.add(s);
+            }
+            // One round per instance wanted; the first instance's round, of its first task only, took the one
+            // permit there is and was answered, and the round of its other nine tasks then queued behind the 99
+            // others: 100 waiting, none granted until the clock moves.
+            w.awaitDescribes(1);
+            awaitQueued(limiter, action, 100);
+            assertThat(client.stats().pollsInFlight()).isEqualTo(100);
+            watchers.forEach(TestSubscriber::cancel);
+            assertThat(limiter.state(action).queued()).isZero();
+            assertThat(client.stats()).extracting(ClientStats::watchedInstances, ClientStats::watchedTasks,
+                    ClientStats::timers, ClientStats::pollsInFlight).containsExactly(0, 0, 0, 0);
+            long granted = limiter.state(action).granted();
+            long received = w.describes();
+            // Ten virtual minutes: permits accrue, but nobody is left to take one, and nothing reaches the emulator.
+            w.time.advanceTimeBy(Duration.ofMinutes(10));
+            assertThat(limiter.state(action).granted()).isEqualTo(granted);
+            assertThat(limiter.state(action).queued()).isZero();
+            assertThat(w.describes()).isEqualTo(received);
+            assertThat(client.stats().pollsInFlight()).isZero();
+        }
+    }
+
+    private static void awaitQueued(RateLimiter limiter, String action, int queued) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (limiter.state(action).queued() != queued) {
+            assertThat(System.nanoTime()).as("waiting for %d queued, at %d", queued, limiter.state(action).queued())
+                    .isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.dbbrain.dashboard;
+
+import dev.dbbrain.reactive.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.spring.DbbrainClientCustomizer;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Runs the library's DBbrain emulator inside the application and points the auto-configured client at it, when
+ * {@link EmulatorModeCondition} says so. The emulator accepts one key pair made up at startup, so nothing but this
+ * application's client can use it; it listens on an ephemeral loopback port and stops with the context.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmulatorModeCondition.class)
+class EmulatorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmulatorConfiguration.class);
+
+    @Bean(destroyMethod = "stop")
+    EmbeddedEmulator embeddedEmulator(DashboardProperties properties) {
+        DashboardProperties.Emulator settings = properties.emulator();
+        Credentials credentials = madeUpCredentials();
+        // start() waits for the bind: this runs on the thread refreshing the context, never an event loop.
+        DbbrainEmulator emulator = DbbrainEmulator.builder()
+                .credentials(credentials.secretId(), credentials.secretKey())
+                .stepDuration(settings.stepDuration())
+                .proxies(settings.proxies())
+                .proxyFailureProbability(settings.proxyFailureProbability())
+                .start();
+        log.info("Using the embedded DBbrain emulator at {} (no Tencent Cloud credentials configured, or "
+                + "dashboard.emulator.enabled=true); set dbbrain.credentials.secret-id and secret-key, or "
+                + "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, to use Tencent Cloud", emulator.endpoint());
+        return new EmbeddedEmulator(emulator, credentials);
+    }
+
+    /** Applied after the {@code dbbrain.*} properties, so the emulator wins over any endpoint or key set there. */
+    @Bean
+    DbbrainClientCustomizer emulatorEndpoint(EmbeddedEmulator embedded) {
+        return builder -> builder.endpoint(embedded.emulator().endpoint()).credentials(embedded.credentials());
+    }
+
+    private static Credentials madeUpCredentials() {
+        SecureRandom random = new SecureRandom();
+        byte[] id = new byte[8];
+        byte[] key = new byte[16];
+        random.nextBytes(id);
+        random.nextBytes(key);
+        return Credentials.of("AKIDdashboard" + HexFormat.of().formatHex(id), HexFormat.of().formatHex(key));
+    }
+
+    /**
+     * The running emulator and the only key pair it accepts.
+     *
+     * @param emulator the emulator
+     * @param credentials its key pair
+     */
+    record EmbeddedEmulator(DbbrainEmulator emulator, Credentials credentials) {
+
+        void stop() {
+            emulator.stop();
+        }
+
+        @Override
+        public String toString() {
+            return "EmbeddedEmulator[" + emulator.endpoint() + "]";
+        }
+    }
+}
