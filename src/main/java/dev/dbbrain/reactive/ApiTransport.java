@@ -188,7 +188,7 @@ final class ApiTransport {
         if (declared > maxResponseSize) {
             return Mono.error(tooLarge(name, status));
         }
-        return BoundedBody.collect(content.asByteArray(), maxResponseSize)
+        return BoundedBody.collect(content, maxResponseSize, declared)
                 .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(name, status))
                 .map(bytes -> {
                     if (status != 200) {

@@ -113,7 +113,7 @@ final class AssumeRoleCredentials {
                 })
                 .response((response, content) -> {
                     int status = response.status().code();
-                    return BoundedBody.collect(content.asByteArray(), MAX_BODY_BYTES)
+                    return BoundedBody.collect(content, MAX_BODY_BYTES, -1)
                             .onErrorMap(BoundedBody.TooLarge.class, e -> new DbbrainDecodingException(ACTION,
                                     "body larger than " + MAX_BODY_BYTES + " bytes", null, null))
                             .defaultIfEmpty(new byte[0])

@@ -62,7 +62,7 @@ final class InstanceRoleCredentials {
                     if (ApiTransport.contentLength(response.responseHeaders()) > MAX_BODY_BYTES) {
                         return Mono.error(tooLarge(url));
                     }
-                    return BoundedBody.collect(content.asByteArray(), MAX_BODY_BYTES)
+                    return BoundedBody.collect(content, MAX_BODY_BYTES, -1)
                             .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(url))
                             .defaultIfEmpty(new byte[0])
                             .map(body -> {

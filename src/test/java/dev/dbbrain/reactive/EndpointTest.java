@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EndpointTest {
 
@@ -35,5 +37,20 @@ class EndpointTest {
         assertThatThrownBy(() -> Endpoint.parse("ftp://h", false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Endpoint.parse("https://user:pw@h", false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Endpoint.parse("not a uri", false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1.nip.io", "http://localhost.example.com", "http://127.0.0.1@example.com",
+        "http://example.com#@127.0.0.1", "http://[::ffff:7f00:1]", "http://0x7f000001", "http://2130706433",
+        "http://127.1", "http://0177.0.0.1", "http://LOCALHOST.", "http://10.0.0.1", "http://192.168.1.1"})
+    void plainHttpToLookalikesOfLoopbackIsRefused(String endpoint) {
+        assertThatThrownBy(() -> Endpoint.parse(endpoint, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("endpoint");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:1", "http://127.255.255.254", "http://localhost:8080", "http://[::1]:9"})
+    void plainHttpToLoopbackIsAllowedWithoutTheSwitch(String endpoint) {
+        assertThat(Endpoint.parse(endpoint, false).secure()).isFalse();
     }
 }

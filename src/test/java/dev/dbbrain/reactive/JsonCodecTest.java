@@ -222,7 +222,11 @@ class JsonCodecTest {
                 .contains(Instant.parse("2022-02-11T02:22:46Z"));
         assertThat(JsonCodec.parseTime("2022-02-11T10:22:46Z", ZoneOffset.ofHours(8)))
                 .contains(Instant.parse("2022-02-11T10:22:46Z"));
-        for (String empty : List.of("", " ", "0000-00-00 00:00:00", "yesterday")) {
+        assertThat(JsonCodec.parseTime("2022-02-11 10:22:46.5-03:30", ZoneOffset.UTC))
+                .contains(Instant.parse("2022-02-11T13:52:46.500Z"));
+        for (String empty : List.of("", " ", "0000-00-00 00:00:00", "yesterday", "2022-02-30 10:00:00",
+                "2022-02-11 10:22:-1", "2022-02-11 24:00:00", "2022-02-11 10:22:46+5", "2022-02-11 10:22:46.",
+                "2022-02-11T10:22:46+25:00", "2022-02-11 10:22:46 UTC")) {
             assertThat(JsonCodec.parseTime(empty, ZoneOffset.UTC)).isEqualTo(Optional.empty());
         }
         assertThat(JsonCodec.parseTime(null, ZoneOffset.UTC)).isEmpty();

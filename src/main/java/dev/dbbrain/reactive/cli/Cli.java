@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Parses the command line, sets up the client (or the embedded emulator) and runs one command. Runs on the
@@ -59,6 +60,8 @@ final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    private final CredentialsProvider credentials;
+    private final UnaryOperator<DbbrainClient.Builder> clientSettings;
 
     /** A CLI writing to these streams; a live progress board when stdout looks like a terminal. */
     Cli(PrintStream out, PrintStream err) {
@@ -67,9 +70,20 @@ final class Cli {
 
     /** A CLI told whether {@code out} is a terminal, so tests can have the board or the plain lines at will. */
     Cli(PrintStream out, PrintStream err, boolean terminal) {
+        this(out, err, terminal, CredentialsProvider.defaultChain(), UnaryOperator.identity());
+    }
+
+    /**
+     * A CLI with its credentials (instead of the default chain, which reads the process environment) and a last
+     * say on the client's settings, so that tests can give it a key and short timeouts.
+     */
+    Cli(PrintStream out, PrintStream err, boolean terminal, CredentialsProvider credentials,
+            UnaryOperator<DbbrainClient.Builder> clientSettings) {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+        this.credentials = credentials;
+        this.clientSettings = clientSettings;
     }
 
     int run(String[] argv) {
@@ -113,7 +127,7 @@ final class Cli {
             output(args).error(null, e);
             return API_ERROR;
         } catch (RuntimeException e) {
-            err.println("error: " + e);
+            err.println(Output.printable("error: " + e));
             if (verbose) {
                 e.printStackTrace(err);
             }
@@ -192,20 +206,29 @@ final class Cli {
             output.info("Using the embedded DBbrain emulator at " + emulator.endpoint()
                     + " (nothing real is touched)");
             builder.endpoint(emulator.endpoint()).credentials(demo);
-            return new Session(builder.build(), limiter, emulator);
+            return new Session(build(builder), limiter, emulator);
         }
         String endpoint = args.get("endpoint", DbbrainClient.DEFAULT_ENDPOINT);
         builder.endpoint(endpoint);
-        CredentialsProvider chain = CredentialsProvider.defaultChain();
         try {
             // Resolve once up front so a missing key is one clear line, before any task is created. Runs on the
             // CLI's main thread (see the class comment), never a Reactor thread.
-            Credentials found = chain.resolveCredentials().block(Duration.ofSeconds(30));
+            Credentials found = credentials.resolveCredentials().block(Duration.ofSeconds(30));
             builder.credentials(found);
         } catch (DbbrainException e) {
             throw new Args.ConfigurationException(e.getMessage() + ". To try without an account, add --emulator.");
         }
-        return new Session(builder.build(), limiter, null);
+        try {
+            return new Session(build(builder), limiter, null);
+        } catch (IllegalArgumentException e) {
+            // The endpoint is checked when the client is built; the CLI has no switch for plain http:// elsewhere.
+            throw new Args.ConfigurationException("--endpoint: " + e.getMessage().replace(
+                    ", or allowInsecureEndpoint(true) if you really mean it", ""));
+        }
+    }
+
+    private DbbrainClient build(DbbrainClient.Builder builder) {
+        return clientSettings.apply(builder).build();
     }
 
     static DbbrainEmulator.Builder emulatorBuilder(Args args, int defaultPort, int defaultStepMs) {

@@ -45,7 +45,7 @@ final class Output {
 
     /** Replaces the board drawn last (if any) with these lines. */
     synchronized void redraw(List<String> lines) {
-        out.print(ProgressBoard.frame(lines, boardLines));
+        out.print(ProgressBoard.frame(lines.stream().map(Output::printable).toList(), boardLines));
         out.flush();
         boardLines = lines.size();
     }
@@ -68,9 +68,9 @@ final class Output {
             putTime(node, "endTime", t.endTime());
             out.println(mapper.writeValueAsString(node));
         } else {
-            out.printf("%-14s task %-10d %-9s %3d%%  proxies finished %d/%d, failed %d%n", t.instanceId(),
-                    t.asyncRequestId(), t.rawStatus(), t.progress(), t.finishedProxyList().size(),
-                    t.instProxyCount(), t.failedProxyList().size());
+            out.println(printable(String.format("%-14s task %-10d %-9s %3d%%  proxies finished %d/%d, failed %d",
+                    t.instanceId(), t.asyncRequestId(), t.rawStatus(), t.progress(), t.finishedProxyList().size(),
+                    t.instProxyCount(), t.failedProxyList().size())));
         }
         out.flush();
     }
@@ -125,12 +125,32 @@ final class Output {
             out.println(mapper.writeValueAsString(node));
             out.flush();
         } else {
-            err.println("error: " + (context == null ? "" : context + ": ") + code + ": " + message
-                    + (requestId == null || requestId.isEmpty() ? "" : " (RequestId " + requestId + ")"));
+            err.println(printable("error: " + (context == null ? "" : context + ": ") + code + ": " + message
+                    + (requestId == null || requestId.isEmpty() ? "" : " (RequestId " + requestId + ")")));
         }
         if (verbose) {
             e.printStackTrace(err);
         }
+    }
+
+    /**
+     * The text with control characters (C0, DEL, C1) shown as {@code ?}: codes and messages come from the server,
+     * and an escape sequence in them must not move the cursor, clear the screen or retitle the terminal.
+     */
+    static String printable(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                if (b == null) {
+                    b = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                b.append('?');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? text : b.toString();
     }
 
     synchronized void summary(Summary summary) {

@@ -162,6 +162,21 @@ class CliJarIT {
     }
 
     @Test
+    void garbledAnswerEndsInOneErrorLineWithoutStackTraceOrSecret() throws Exception {
+        try (dev.dbbrain.reactive.testing.ScriptedServer server = dev.dbbrain.reactive.testing.ScriptedServer.start(
+                (req, res) -> res.header("Content-Type", "application/json")
+                        .sendString(reactor.core.publisher.Mono.just("\u001b[2J<html>garbage</html>")).then())) {
+            CliJar.Result r = runJar(Map.of("TENCENTCLOUD_SECRET_ID", "AKIDjarhostile",
+                            "TENCENTCLOUD_SECRET_KEY", "JarSecretKey-Zx81Qw", "TENCENTCLOUD_SESSION_TOKEN", "JarToken-Lk29Po"),
+                    "kill", "--endpoint", server.endpoint(), "--instance", "crs-jarhost1");
+            assertThat(r.code()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).contains("error: crs-jarhost1: DecodingError: CreateProxySessionKillTask: unreadable")
+                    .doesNotContain("\tat ", "Exception in thread", "\u001b");
+            assertThat(String.join("\n", r.out()) + r.err()).doesNotContain("JarSecretKey-Zx81Qw", "JarToken-Lk29Po");
+        }
+    }
+
+    @Test
     void emulatorCommandPrintsItsUrlFirstAndServes() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-jar", CliJar.JAR.toString(), "emulator", "--port", "0").start();

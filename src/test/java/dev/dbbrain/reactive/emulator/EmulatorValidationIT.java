@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -239,5 +240,145 @@ class EmulatorValidationIT extends EmulatorTestSupport {
         assertThat(calls.describe(INSTANCE, calls.createTask()).exchange().errorCode()).isNull();
         assertThat(emulator.stats().errors().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(refused.length);
+    }
+
+    /**
+     * Writes raw bytes on a fresh connection, ends its sending side, and reads whatever comes back until the server
+     * closes (or 10 s). Without the end, bytes with no line break would be an unfinished request line the server
+     * rightly waits for.
+     */
+    private String raw(byte[] bytes) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", emulator.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketException reset) {
+                // A reset after the answer is a close too.
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void bytesThatAreNotHttpGetAProperHttpErrorAndTheEmulatorKeepsServing() throws IOException {
+        start(builder -> builder.rateLimit(0));
+        java.util.Random random = new java.util.Random(4);
+        List<byte[]> garbage = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] bytes = new byte[1 + random.nextInt(3000)];
+            random.nextBytes(bytes);
+            garbage.add(bytes);
+        }
+        garbage.add(latin1("\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003"));  // a TLS hello
+        garbage.add(latin1("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
+        garbage.add(latin1("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\n"));
+        garbage.add(latin1("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n"));
+        garbage.add(latin1("POST /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        garbage.add(latin1("POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"));
+        garbage.add(latin1("POST / HTTP/1.1\r\n" + "X-H: v\r\n".repeat(5_000) + "\r\n"));
+        garbage.add(latin1("POST / HTTP/9.9\r\n\r\n"));
+        garbage.add(latin1("\r\n\r\n\r\n"));
+        for (byte[] bytes : garbage) {
+            String answer = raw(bytes);
+            assertThat(answer).as("answer to %d bytes", bytes.length).matches("(?s)(HTTP/\\d\\.\\d [2-5]\\d\\d .*)?");
+            if (!answer.isEmpty() && !answer.matches("(?s)HTTP/\\d\\.\\d 200 .*")) {
+                assertThat(answer).as("a refused request closes its connection").containsIgnoringCase("connection: close");
+            }
+            assertThat(calls.describe(INSTANCE, 1).exchange().errorCode()).as("still serving").isNull();
+        }
+        // HTTP/1.0 without Host, a well-formed request the API refuses, still gets the envelope.
+        assertThat(raw(latin1("POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}"))).startsWith("HTTP/1.0 200")
+                .contains("\"Error\"").contains("MissingParameter");
+    }
+
+    @Test
+    void aClientThatSendsHalfAHeaderAndStallsDoesNotHoldUpOthers() throws IOException {
+        start(builder -> builder.rateLimit(0));
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", emulator.port())) {
+            stalled.getOutputStream().write(latin1("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-TC-Act"));
+            stalled.getOutputStream().flush();
+            for (int i = 0; i < 5; i++) {
+                assertThat(calls.describe(INSTANCE, 1).exchange().errorCode()).isNull();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"InstanceId\":\"crs-abcd1234\",\"Product\":\"redis\",\"AsyncRequestIds\":[99999999999999999999999999999999]}",
+        "{\"InstanceId\":\"crs-abcd1234\",\"Product\":\"redis\",\"AsyncRequestIds\":[1],\"X\":1e999999}",
+        "{\"InstanceId\":\"crs-abcd1234\",\"Product\":\"redis\",\"InstanceId\":\"crs-abcd1234\"}",
+        "{\"InstanceId\":\"crs-abcd1234\uD800\",\"Product\":\"redis\",\"AsyncRequestIds\":[1]}",
+    })
+    void hostileJsonBodiesAreInvalidParameter(String body) {
+        start();
+        assertThat(calls.call(DESCRIBE, body).exchange().errorCode()).isIn("InvalidParameter", "ResourceNotFound",
+                "UnknownParameter");
+    }
+
+    @Test
+    void deeplyNestedHugeNumberAndInvalidUtf8BodiesAreInvalidParameterAndNeverAnInternalError() {
+        start();
+        int levels = 400_000;
+        String nested = "{\"InstanceId\":" + "[".repeat(levels) + "]".repeat(levels) + "}";
+        String digits = "{\"InstanceId\":\"crs-abcd1234\",\"Product\":\"redis\",\"AsyncRequestIds\":["
+                + "7".repeat(100_000) + "]}";
+        byte[] badUtf8 = {'{', '"', 'I', 'n', 's', 't', 'a', 'n', 'c', 'e', 'I', 'd', '"', ':', '"', (byte) 0xc3,
+            (byte) 0x28, (byte) 0xff, '"', '}'};
+        assertThat(calls.call(CREATE, nested).exchange().errorCode()).isEqualTo("InvalidParameter");
+        assertThat(calls.call(DESCRIBE, digits).exchange().errorCode()).isEqualTo("InvalidParameter");
+        assertThat(calls.describe(INSTANCE, 1).body(badUtf8).exchange().errorCode()).isEqualTo("InvalidParameter");
+        assertThat(emulator.stats().errors()).doesNotContainKey("InternalError");
+    }
+
+    @Test
+    void everyFieldWithEveryJsonTypeGetsTheEnvelopeWithAnApiErrorCodeAndNeverAnInternalError() {
+        start(builder -> builder.rateLimit(0));
+        List<String> values = List.of("null", "true", "0", "-1", "1.5", "\"\"", "\"x\"", "\"crs-abcd1234\"",
+                "\"redis\"", "[]", "[1]", "[\"1\"]", "[null]", "{}", "{\"a\":1}");
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        int calls = 0;
+        for (String action : List.of(CREATE, DESCRIBE)) {
+            List<String> fields = action.equals(CREATE) ? List.of("InstanceId", "Product", "InstanceProxyId")
+                    : List.of("InstanceId", "Product", "AsyncRequestIds");
+            for (String field : fields) {
+                for (String value : values) {
+                    StringBuilder body = new StringBuilder("{");
+                    for (String other : fields) {
+                        String v = other.equals(field) ? value : switch (other) {
+                            case "InstanceId" -> "\"crs-abcd1234\"";
+                            case "Product" -> "\"redis\"";
+                            case "AsyncRequestIds" -> "[1]";
+                            default -> "\"crs-abcd1234-proxy-1\"";
+                        };
+                        body.append(body.length() > 1 ? "," : "").append('"').append(other).append("\":").append(v);
+                    }
+                    Answer answer = this.calls.call(action, body.append('}').toString()).exchange();
+                    calls++;
+                    assertThat(answer.status()).isEqualTo(200);
+                    assertThat(answer.response().get("RequestId").isString()).isTrue();
+                    if (answer.errorCode() != null) {
+                        codes.add(answer.errorCode());
+                        assertThat(answer.errorMessage()).as("%s %s=%s", action, field, value).isNotBlank();
+                    }
+                }
+            }
+        }
+        assertThat(codes).isSubsetOf("InvalidParameter", "InvalidParameterValue", "MissingParameter",
+                "ResourceNotFound", "UnknownParameter").contains("InvalidParameter", "MissingParameter");
+        assertThat(calls).isEqualTo(2 * 3 * values.size());
+        assertThat(this.calls.describe(INSTANCE, this.calls.createTask()).exchange().errorCode()).isNull();
     }
 }
