@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -89,10 +90,29 @@ final class ApiTransport {
 
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
+        if (rateLimiter instanceof RedisRateLimiter redis) {
+            // The fleet's bucket of this account; the grant links the permit to the write it allows.
+            return Mono.defer(() -> {
+                RedisBucket bucket = redis.bucket(c.secretId(), action.actionName());
+                RedisBucket.Grant grant = new RedisBucket.Grant();
+                return bucket.acquire(grant)
+                        .then(Mono.defer(() -> {
+                            counters.requests.increment();
+                            return send(action, body, c, decoder, write -> bucket.paced(grant, write));
+                        }))
+                        .doOnError(DbbrainException.class, e -> {
+                            if (e.category() == ErrorCategory.THROTTLED) {
+                                counters.throttled.increment();
+                                bucket.onThrottled();
+                            }
+                        });
+            });
+        }
         return rateLimiter.acquire(action.actionName())
                 .then(Mono.defer(() -> {
                     counters.requests.increment();
-                    return send(action, body, c, decoder, rateLimiter);
+                    return send(action, body, c, decoder, rateLimiter instanceof TokenBucketRateLimiter bucket
+                            ? write -> bucket.paced(action.actionName(), write) : write -> write);
                 }))
                 .doOnError(DbbrainException.class, e -> {
                     if (e.category() == ErrorCategory.THROTTLED) {
@@ -112,7 +132,7 @@ final class ApiTransport {
     }
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
-            RateLimiter rateLimiter) {
+            UnaryOperator<Mono<Void>> pacer) {
         long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
@@ -140,8 +160,7 @@ final class ApiTransport {
                     Mono<Void> write = out.sendByteArray(Mono.just(body)).then();
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
                     // on the wire before its slot.
-                    return rateLimiter instanceof TokenBucketRateLimiter bucket
-                            ? bucket.paced(action.actionName(), write) : write;
+                    return pacer.apply(write);
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next()
