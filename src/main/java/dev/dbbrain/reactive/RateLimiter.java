@@ -286,7 +286,8 @@ public interface RateLimiter {
         }
 
         /**
-         * Sets how long a Redis call may take before Redis counts as unreachable; default 500 ms.
+         * Sets how long a Redis call may take before Redis counts as unreachable; default 500 ms. Opening a
+         * connection may take up to 5 s.
          *
          * @param commandTimeout positive
          * @return this builder
@@ -346,17 +347,17 @@ public interface RateLimiter {
          * @throws IllegalStateException if Lettuce is not on the classpath
          */
         public RateLimiter build() {
+            TimeSource time = scheduler == null ? TimeSource.SYSTEM : TimeSource.of(scheduler);
             RedisBucketStore store;
             try {
-                store = client == null ? RedisBucketStore.create(redisUri)
-                        : RedisBucketStore.create(client, redisUri);
+                store = client == null ? RedisBucketStore.create(redisUri, commandTimeout, time)
+                        : RedisBucketStore.create(client, redisUri, commandTimeout, time);
             } catch (NoClassDefFoundError e) {
                 throw new IllegalStateException("RateLimiter.redis needs io.lettuce:lettuce-core on the classpath",
                         e);
             }
             return new RedisRateLimiter(new RedisRateLimiter.Settings(permitsPerSecond, burst, keyPrefix,
-                    commandTimeout, expectedReplicas), store,
-                    scheduler == null ? TimeSource.SYSTEM : TimeSource.of(scheduler));
+                    commandTimeout, expectedReplicas), store, time);
         }
     }
 }

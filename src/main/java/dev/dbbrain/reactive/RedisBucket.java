@@ -106,20 +106,23 @@ final class RedisBucket {
     private void reserve() {
         long sentAt = time.nanoTime();
         limiter.store().acquire(key, limiter.intervalMicros(), limiter.toleranceMicros())
-                .timeout(limiter.commandTimeout(), time.scheduler())
                 .subscribe(reservation -> onReserved(reservation, sentAt), this::onFailed);
     }
 
     private void onReserved(RedisBucketStore.Reservation reservation, long sentAt) {
         limiter.redisAnswered();
         long now = time.nanoTime();
-        long waitNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, reservation.waitMicros()));
+        RedisClock clock = limiter.clock();
+        long slotNanos = TimeUnit.MICROSECONDS.toNanos(reservation.slot());
+        clock.sample(slotNanos - TimeUnit.MICROSECONDS.toNanos(reservation.waitMicros()), sentAt, now);
+        // Due when this clock is surely past the slot; late writes are measured from the earliest it can be.
+        long due = Math.max(now, clock.latest(slotNanos));
+        long waitNanos = due - now;
         Slot slot;
         boolean needed;
         synchronized (this) {
             pending--;
-            // Due when this clock is surely past the slot: Redis read its clock before the answer arrived.
-            slot = new Slot(now + waitNanos, sentAt + waitNanos, reservation, sequence++);
+            slot = new Slot(due, Math.min(due, clock.earliest(slotNanos)), reservation, sequence++);
             needed = surplus == 0;
             if (needed) {
                 slots.add(slot);
@@ -209,7 +212,6 @@ final class RedisBucket {
 
     private void refund(Slot slot) {
         limiter.store().refund(key, limiter.intervalMicros(), slot.reservation)
-                .timeout(limiter.commandTimeout(), time.scheduler())
                 .subscribe(r -> limiter.refunded(), limiter::redisFailed);
     }
 
@@ -237,7 +239,6 @@ final class RedisBucket {
             lastDelayedAt = now;
         }
         limiter.store().delay(key, limiter.intervalMicros(), 500_000)
-                .timeout(limiter.commandTimeout(), time.scheduler())
                 .subscribe(r -> { }, limiter::redisFailed);
     }
 

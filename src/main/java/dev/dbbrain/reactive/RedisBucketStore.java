@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -98,32 +99,43 @@ final class RedisBucketStore {
     record Reservation(long waitMicros, long slot, long after) {
     }
 
+    /**
+     * How long opening a connection may take: a first connection also starts Lettuce's event loops, which takes a
+     * cold JVM far longer than a command; counted against the command timeout it would open an outage at start-up.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final RedisClient client;
     private final RedisURI uri;
     private final boolean ownsClient;
+    private final Duration commandTimeout;
+    private final TimeSource time;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
             new AtomicReference<>();
 
-    private RedisBucketStore(RedisClient client, RedisURI uri, boolean ownsClient) {
+    private RedisBucketStore(RedisClient client, RedisURI uri, boolean ownsClient, Duration commandTimeout,
+            TimeSource time) {
         this.client = client;
         this.uri = uri;
         this.ownsClient = ownsClient;
+        this.commandTimeout = commandTimeout;
+        this.time = time;
     }
 
     /** A store with a client of its own: reconnects only when asked (on the limiter's probe), never buffers. */
-    static RedisBucketStore create(String redisUri) {
+    static RedisBucketStore create(String redisUri, Duration commandTimeout, TimeSource time) {
         RedisURI uri = parse(redisUri);
         RedisClient client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-        return new RedisBucketStore(client, uri, true);
+        return new RedisBucketStore(client, uri, true, commandTimeout, time);
     }
 
     /** A store on the caller's client; its options (reconnection, buffering) stay the caller's. */
-    static RedisBucketStore create(Object client, String redisUri) {
-        return new RedisBucketStore((RedisClient) client, parse(redisUri), false);
+    static RedisBucketStore create(Object client, String redisUri, Duration commandTimeout, TimeSource time) {
+        return new RedisBucketStore((RedisClient) client, parse(redisUri), false, commandTimeout, time);
     }
 
     private static RedisURI parse(String redisUri) {
@@ -150,14 +162,15 @@ final class RedisBucketStore {
 
     private Mono<Reservation> run(String key, String... args) {
         String[] keys = {key};
-        return connection().flatMap(c -> {
+        return connection().timeout(CONNECT_TIMEOUT, time.scheduler()).flatMap(c -> {
             RedisReactiveCommands<String, String> redis = c.reactive();
             // One round trip in the common case; the script is sent whole only when this server has not seen it.
             return redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
                     .onErrorResume(RedisNoScriptException.class,
                             e -> redis.<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
                     .collectList()
-                    .map(RedisBucketStore::reservation);
+                    .map(RedisBucketStore::reservation)
+                    .timeout(commandTimeout, time.scheduler());
         });
     }
 

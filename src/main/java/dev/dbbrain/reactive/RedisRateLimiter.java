@@ -51,6 +51,7 @@ final class RedisRateLimiter implements RateLimiter {
     /** The policy's local bucket, or null to fail closed. */
     private final TokenBucketRateLimiter fallback;
     private final ConcurrentHashMap<String, RedisBucket> buckets = new ConcurrentHashMap<>();
+    private final RedisClock clock = new RedisClock();
     private final LongAdder lateWrites = new LongAdder();
     private final LongAdder refunds = new LongAdder();
 
@@ -120,6 +121,10 @@ final class RedisRateLimiter implements RateLimiter {
         return new RateLimiterState(action, settings.permitsPerSecond(), Double.NaN, queued, granted, 0, waited);
     }
 
+    RedisClock clock() {
+        return clock;
+    }
+
     RedisBucketStore store() {
         return store;
     }
@@ -130,10 +135,6 @@ final class RedisRateLimiter implements RateLimiter {
 
     long toleranceMicros() {
         return toleranceMicros;
-    }
-
-    Duration commandTimeout() {
-        return settings.commandTimeout();
     }
 
     long writeToleranceNanos() {
@@ -219,7 +220,9 @@ final class RedisRateLimiter implements RateLimiter {
         if (error instanceof java.util.concurrent.TimeoutException) {
             return "no answer in time";
         }
-        return error.getClass().getSimpleName();
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? ""
+                : ": " + (message.length() > 200 ? message.substring(0, 200) + "…" : message));
     }
 
     /** Closes the Redis connection (and the client, when the limiter made it). */
