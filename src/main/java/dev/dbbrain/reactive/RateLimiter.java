@@ -232,7 +232,7 @@ public interface RateLimiter {
         private double permitsPerSecond = DEFAULT_PERMITS_PER_SECOND;
         private int burst = 1;
         private String keyPrefix = "dbbrain:rate";
-        private Duration commandTimeout = Duration.ofMillis(500);
+        private Duration commandTimeout = Duration.ofSeconds(1);
         private int expectedReplicas;
         private Scheduler scheduler;
 
@@ -286,7 +286,7 @@ public interface RateLimiter {
         }
 
         /**
-         * Sets how long a Redis call may take before Redis counts as unreachable; default 500 ms. Opening a
+         * Sets how long a Redis call may take before Redis counts as unreachable; default 1 s. Opening a
          * connection may take up to 5 s.
          *
          * @param commandTimeout positive

@@ -112,6 +112,8 @@ final class RedisBucketStore {
     private final TimeSource time;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
             new AtomicReference<>();
+    /** The connection that has answered a call: later calls on it get the command timeout. */
+    private volatile StatefulRedisConnection<String, String> answered;
 
     private RedisBucketStore(RedisClient client, RedisURI uri, boolean ownsClient, Duration commandTimeout,
             TimeSource time) {
@@ -162,15 +164,18 @@ final class RedisBucketStore {
 
     private Mono<Reservation> run(String key, String... args) {
         String[] keys = {key};
-        return connection().timeout(CONNECT_TIMEOUT, time.scheduler()).flatMap(c -> {
+        return connection().flatMap(c -> {
             RedisReactiveCommands<String, String> redis = c.reactive();
+            // A connection's first call loads the script and, in a cold JVM, much of Lettuce: connect time too.
+            boolean first = answered != c;
             // One round trip in the common case; the script is sent whole only when this server has not seen it.
             return redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
                     .onErrorResume(RedisNoScriptException.class,
                             e -> redis.<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
                     .collectList()
                     .map(RedisBucketStore::reservation)
-                    .timeout(commandTimeout, time.scheduler());
+                    .timeout(first ? CONNECT_TIMEOUT : commandTimeout, time.scheduler())
+                    .doOnSuccess(r -> answered = c);
         });
     }
 
@@ -196,13 +201,26 @@ final class RedisBucketStore {
                     if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
                         current.join().closeAsync();
                     }
-                    Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))
-                            .subscribeOn(Schedulers.boundedElastic())
-                            .subscribe(fresh::complete, fresh::completeExceptionally);
+                    Schedulers.boundedElastic().schedule(() -> {
+                        try {
+                            client.connectAsync(StringCodec.UTF8, uri).whenComplete((c, e) -> {
+                                if (e != null) {
+                                    fresh.completeExceptionally(e);
+                                } else {
+                                    fresh.complete(c);
+                                }
+                            });
+                        } catch (Throwable e) {
+                            // Even a linkage error ends this attempt: the next call tries again.
+                            fresh.completeExceptionally(e);
+                        }
+                    });
                 }
                 current = connection.get();
             }
-            return Mono.fromFuture(current, true);
+            CompletableFuture<StatefulRedisConnection<String, String>> attempt = current;
+            return Mono.fromFuture(attempt, true).timeout(CONNECT_TIMEOUT, time.scheduler())
+                    .doOnError(e -> connection.compareAndSet(attempt, null));
         });
     }
 

@@ -37,7 +37,7 @@ final class RedisRateLimiter implements RateLimiter {
     /** How late after its slot a write may leave: a quarter of the margin a rate of 19 leaves under 20. */
     static final long WRITE_TOLERANCE_NANOS = 25_000_000L;
     /** How often, during an outage, an acquire tries Redis again. */
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
     record Settings(double permitsPerSecond, int burst, String keyPrefix, Duration commandTimeout,
             int expectedReplicas) {
