@@ -241,6 +241,19 @@ class RedisRateLimiterIT {
         assertThat(warnings()).hasSize(1);
     }
 
+    @Test
+    void coreWorksWithoutLettuceOnTheClasspath() throws Exception {
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("lettuce"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classpath, CoreWithoutLettuce.class.getName()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("ok");
+    }
+
     private List<LogRecord> warnings() {
         return logged.stream().filter(r -> r.getLevel() == Level.WARNING).toList();
     }
