@@ -91,10 +91,9 @@ public interface RateLimiter {
      *
      * <p>The limiter opens its own Lettuce client, connecting on first use; its threads are daemon threads.
      *
-     * @param redisUri a Lettuce Redis URI such as {@code redis://host:6379} or {@code rediss://:password@host}
+     * @param redisUri a Lettuce Redis URI such as {@code redis://host:6379} or {@code rediss://:password@host},
+     *     checked by {@link RedisBuilder#build()}
      * @return a new builder
-     * @throws IllegalArgumentException if {@code redisUri} is not a Redis URI
-     * @throws IllegalStateException if Lettuce is not on the classpath
      */
     static RedisBuilder redis(String redisUri) {
         return new RedisBuilder(null, redisUri);
@@ -107,7 +106,6 @@ public interface RateLimiter {
      * @param client the application's Lettuce client
      * @param redisUri where to connect, such as {@code redis://host:6379}
      * @return a new builder
-     * @throws IllegalArgumentException if {@code redisUri} is not a Redis URI
      */
     static RedisBuilder redis(io.lettuce.core.RedisClient client, String redisUri) {
         return new RedisBuilder(Objects.requireNonNull(client, "client must not be null"), redisUri);
@@ -139,11 +137,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public Builder permitsPerSecond(double permitsPerSecond) {
-            if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-                throw new IllegalArgumentException("permitsPerSecond must be positive and finite, was "
-                        + permitsPerSecond);
-            }
-            this.permitsPerSecond = permitsPerSecond;
+            this.permitsPerSecond = Validation.requirePositiveRate(permitsPerSecond, "permitsPerSecond");
             return this;
         }
 
@@ -154,10 +148,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public Builder burst(int burst) {
-            if (burst < 1) {
-                throw new IllegalArgumentException("burst must be at least 1, was " + burst);
-            }
-            this.burst = burst;
+            this.burst = Validation.requireAtLeastOne(burst, "burst");
             return this;
         }
 
@@ -248,11 +239,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public RedisBuilder permitsPerSecond(double permitsPerSecond) {
-            if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-                throw new IllegalArgumentException("permitsPerSecond must be positive and finite, was "
-                        + permitsPerSecond);
-            }
-            this.permitsPerSecond = permitsPerSecond;
+            this.permitsPerSecond = Validation.requirePositiveRate(permitsPerSecond, "permitsPerSecond");
             return this;
         }
 
@@ -263,10 +250,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public RedisBuilder burst(int burst) {
-            if (burst < 1) {
-                throw new IllegalArgumentException("burst must be at least 1, was " + burst);
-            }
-            this.burst = burst;
+            this.burst = Validation.requireAtLeastOne(burst, "burst");
             return this;
         }
 
@@ -293,11 +277,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public RedisBuilder commandTimeout(Duration commandTimeout) {
-            Objects.requireNonNull(commandTimeout, "commandTimeout must not be null");
-            if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-                throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
-            }
-            this.commandTimeout = commandTimeout;
+            this.commandTimeout = Validation.requirePositive(commandTimeout, "commandTimeout");
             return this;
         }
 
@@ -321,10 +301,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public RedisBuilder fallBackLocally(int expectedReplicas) {
-            if (expectedReplicas < 1) {
-                throw new IllegalArgumentException("expectedReplicas must be at least 1, was " + expectedReplicas);
-            }
-            this.expectedReplicas = expectedReplicas;
+            this.expectedReplicas = Validation.requireAtLeastOne(expectedReplicas, "expectedReplicas");
             return this;
         }
 

@@ -34,6 +34,9 @@ final class RedisBucket {
         int retakes;
     }
 
+    /** How many fresh slots one request takes for late writes before it fails unsent. */
+    static final int MAX_RETAKES = 4;
+
     private static final Comparator<Slot> BY_DUE =
             Comparator.comparingLong(Slot::dueNanos).thenComparingLong(Slot::sequence);
 
@@ -92,8 +95,14 @@ final class RedisBucket {
         }
         return Mono.defer(() -> {
             long late = time.nanoTime() - grant.slotNanos;
-            if (late <= limiter.writeToleranceNanos() || grant.retakes >= 2) {
+            if (late <= limiter.writeToleranceNanos()) {
                 return write;
+            }
+            if (grant.retakes >= MAX_RETAKES) {
+                // Never written out of schedule: the attempt fails unsent, and the client's retries decide.
+                return Mono.error(new DbbrainTransportException(action, "the request could not be written within "
+                        + TimeUnit.NANOSECONDS.toMillis(limiter.writeToleranceNanos()) + " ms of its rate-limit slot "
+                        + (MAX_RETAKES + 1) + " times in a row (is this JVM starved of CPU?)", false, null));
             }
             // Held back on its way (a cold JVM's first connection, a pause): written now, it would land in a
             // later second than its slot and crowd it. Its slot is gone unused; take a fresh one.

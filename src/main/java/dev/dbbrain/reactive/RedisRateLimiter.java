@@ -35,7 +35,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
     /** How late after its slot a write may leave: a quarter of the margin a rate of 19 leaves under 20. */
-    static final long WRITE_TOLERANCE_NANOS = 25_000_000L;
+    static final long WRITE_TOLERANCE_NANOS = 15_000_000L;
     /** How often, during an outage, an acquire tries Redis again. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 

@@ -19,19 +19,28 @@ import reactor.core.publisher.Mono;
  */
 final class RedisFleetMember {
 
-    record Result(long sent, long throttled, long lateWrites) {
+    /** What a member saw; {@code from} and {@code to} are the wall-clock bounds of its window, in epoch ms. */
+    record Result(long sent, long throttled, long lateWrites, long from, long to) {
         @Override
         public String toString() {
-            return "sent=" + sent + " throttled=" + throttled + " lateWrites=" + lateWrites;
+            return "sent=" + sent + " throttled=" + throttled + " lateWrites=" + lateWrites + " from=" + from
+                    + " to=" + to;
         }
 
         static Result parse(String line) {
             String[] f = line.trim().split("[ =]");
-            return new Result(Long.parseLong(f[1]), Long.parseLong(f[3]), Long.parseLong(f[5]));
+            return new Result(Long.parseLong(f[1]), Long.parseLong(f[3]), Long.parseLong(f[5]),
+                    Long.parseLong(f[7]), Long.parseLong(f[9]));
         }
 
         Result plus(Result other) {
-            return new Result(sent + other.sent, throttled + other.throttled, lateWrites + other.lateWrites);
+            return new Result(sent + other.sent, throttled + other.throttled, lateWrites + other.lateWrites,
+                    Math.min(from, other.from), Math.max(to, other.to));
+        }
+
+        /** The span all windows covered together, in seconds. */
+        double seconds() {
+            return (to - from) / 1000.0;
         }
     }
 
@@ -68,12 +77,14 @@ final class RedisFleetMember {
             if (pause > 0) {
                 Thread.sleep(pause);
             }
+            long from = System.currentTimeMillis();
             Flux.fromIterable(fleet)
                     .flatMap(c -> Flux.range(0, concurrency).flatMap(i -> call(c, sent, throttled).repeat()))
                     .take(Duration.ofMillis(windowMillis))
                     .blockLast(Duration.ofMillis(windowMillis + 60_000));
+            long to = System.currentTimeMillis();
             long late = limiters.stream().mapToLong(RedisRateLimiter::lateWrites).sum() - lateBefore;
-            return new Result(sent.get(), throttled.get(), late);
+            return new Result(sent.get(), throttled.get(), late, from, to);
         } finally {
             fleet.forEach(DbbrainClient::close);
             limiters.forEach(l -> l.close().block(Duration.ofSeconds(10)));
