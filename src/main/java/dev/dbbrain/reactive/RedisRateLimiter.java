@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
  * seconds, across the fleet, but the service counts arrivals. A request written later than its slot (a cold JVM's
  * first connection, a pause) would land among later slots and crowd their second. So a write more than
  * {@link #WRITE_TOLERANCE_NANOS} after its slot takes a fresh slot instead ({@link RedisBucket#paced}); with the
- * default 19 per second and burst 1, no sliding second then holds more than {@code 1 + 19 * 1.025 < 21} writes, and
- * the remaining 27 ms of the 1/19 s margin covers the way to the service.
+ * default 19 per second and burst 1, no sliding second then holds more than {@code 1 + 19 * 1.015 < 21} writes, and
+ * the remaining 37 ms of the 1/19 s margin covers the jitter of the way to the service. A request late
+ * {@value RedisBucket#MAX_RETAKES} times more fails unsent rather than leave out of schedule.
  *
  * <p>When Redis does not answer within the command timeout, the outage policy decides: fail closed (a
  * {@link DbbrainTransportException} that says the request was not sent) or a local bucket at the configured rate
@@ -34,7 +35,10 @@ import reactor.core.publisher.Mono;
 final class RedisRateLimiter implements RateLimiter {
 
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
-    /** How late after its slot a write may leave: a quarter of the margin a rate of 19 leaves under 20. */
+    /**
+     * How late after its slot a write may leave: under a third of the 52 ms a rate of 19 leaves under 20, the rest
+     * being for the way. Measured on a loaded 2-core machine, 25 ms let arrival jitter show 21 in a second.
+     */
     static final long WRITE_TOLERANCE_NANOS = 15_000_000L;
     /** How often, during an outage, an acquire tries Redis again. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
