@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -116,22 +117,42 @@ final class ApiTransport {
 
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
-        return observer.acquire(action.actionName(), rateLimiter.acquire(action.actionName()))
-                .then(Mono.defer(() -> {
-                    if (closed.getAsBoolean()) {
-                        // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
-                        return Mono.<T>error(DbbrainClient.closedError());
-                    }
-                    counters.requests.increment();
-                    return observer.request(action.actionName(), send(action, body, c, decoder, rateLimiter),
-                            ApiTransport::requestId);
-                }))
-                .doOnError(DbbrainException.class, e -> {
-                    if (e.category() == ErrorCategory.THROTTLED) {
-                        counters.throttled.increment();
-                        rateLimiter.onThrottled(action.actionName());
-                    }
-                });
+        String name = action.actionName();
+        return Mono.defer(() -> {
+            Mono<Void> permit;
+            UnaryOperator<Mono<Void>> pacer;
+            Runnable throttled;
+            if (rateLimiter instanceof RedisRateLimiter redis) {
+                // The fleet's bucket of this account; the grant links the permit to the write it allows. Temporary
+                // credentials change SecretId at every refresh and differ per replica: their fleet shares the bucket
+                // of the key prefix.
+                RedisBucket bucket = redis.bucket(c.token().isPresent() ? null : c.secretId(), name);
+                RedisBucket.Grant grant = new RedisBucket.Grant();
+                permit = bucket.acquire(grant);
+                pacer = write -> bucket.paced(grant, write);
+                throttled = bucket::onThrottled;
+            } else {
+                permit = rateLimiter.acquire(name);
+                pacer = rateLimiter instanceof TokenBucketRateLimiter bucket
+                        ? write -> bucket.paced(name, write) : UnaryOperator.identity();
+                throttled = () -> rateLimiter.onThrottled(name);
+            }
+            return observer.acquire(name, permit)
+                    .then(Mono.defer(() -> {
+                        if (closed.getAsBoolean()) {
+                            // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
+                            return Mono.<T>error(DbbrainClient.closedError());
+                        }
+                        counters.requests.increment();
+                        return observer.request(name, send(action, body, c, decoder, pacer), ApiTransport::requestId);
+                    }))
+                    .doOnError(DbbrainException.class, e -> {
+                        if (e.category() == ErrorCategory.THROTTLED) {
+                            counters.throttled.increment();
+                            throttled.run();
+                        }
+                    });
+        });
     }
 
     /**
@@ -144,7 +165,7 @@ final class ApiTransport {
     }
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
-            RateLimiter rateLimiter) {
+            UnaryOperator<Mono<Void>> pacer) {
         long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
@@ -172,8 +193,7 @@ final class ApiTransport {
                     Mono<Void> write = out.sendByteArray(Mono.just(body)).then();
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
                     // on the wire before its slot.
-                    return rateLimiter instanceof TokenBucketRateLimiter bucket
-                            ? bucket.paced(action.actionName(), write) : write;
+                    return pacer.apply(write);
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next()

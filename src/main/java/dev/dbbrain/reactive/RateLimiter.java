@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
@@ -81,6 +82,36 @@ public interface RateLimiter {
     }
 
     /**
+     * Starts a builder of a limiter whose budget lives in Redis and is shared by every JVM using the same server:
+     * one budget for a fleet of replicas. Needs {@code io.lettuce:lettuce-core} on the classpath.
+     *
+     * <pre>{@code
+     * RateLimiter limiter = RateLimiter.redis("redis://redis.internal:6379").build();
+     * }</pre>
+     *
+     * <p>The limiter opens its own Lettuce client, connecting on first use; its threads are daemon threads.
+     *
+     * @param redisUri a Lettuce Redis URI such as {@code redis://host:6379} or {@code rediss://:password@host},
+     *     checked by {@link RedisBuilder#build()}
+     * @return a new builder
+     */
+    static RedisBuilder redis(String redisUri) {
+        return new RedisBuilder(null, redisUri);
+    }
+
+    /**
+     * Starts a builder of a Redis-backed limiter (see {@link #redis(String)}) that connects through the
+     * application's own Lettuce client: its resources, options and lifecycle stay the application's.
+     *
+     * @param client the application's Lettuce client
+     * @param redisUri where to connect, such as {@code redis://host:6379}
+     * @return a new builder
+     */
+    static RedisBuilder redis(io.lettuce.core.RedisClient client, String redisUri) {
+        return new RedisBuilder(Objects.requireNonNull(client, "client must not be null"), redisUri);
+    }
+
+    /**
      * Configures a token-bucket {@link RateLimiter}: one bucket per action, refilled continuously at
      * {@link #permitsPerSecond(double)} up to {@link #burst(int)} permits. Not thread-safe.
      *
@@ -106,11 +137,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public Builder permitsPerSecond(double permitsPerSecond) {
-            if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-                throw new IllegalArgumentException("permitsPerSecond must be positive and finite, was "
-                        + permitsPerSecond);
-            }
-            this.permitsPerSecond = permitsPerSecond;
+            this.permitsPerSecond = Validation.requirePositiveRate(permitsPerSecond, "permitsPerSecond");
             return this;
         }
 
@@ -121,10 +148,7 @@ public interface RateLimiter {
          * @return this builder
          */
         public Builder burst(int burst) {
-            if (burst < 1) {
-                throw new IllegalArgumentException("burst must be at least 1, was " + burst);
-            }
-            this.burst = burst;
+            this.burst = Validation.requireAtLeastOne(burst, "burst");
             return this;
         }
 
@@ -182,6 +206,135 @@ public interface RateLimiter {
                 return new TokenBucketRateLimiter(settings, TimeSource.SYSTEM);
             }
             return new TokenBucketRateLimiter(settings, TimeSource.of(scheduler));
+        }
+    }
+
+    /**
+     * Configures a Redis-backed {@link RateLimiter}: one bucket per (SecretId, action) in Redis, refilled at
+     * {@link #permitsPerSecond(double)} for the whole fleet. Not thread-safe.
+     *
+     * <p>Each acquire is one Lua script call, run atomically on Redis's clock: it reserves the next slot of the
+     * shared schedule and answers how long to wait; the wait is a timer, never a blocked thread. Keys hold a hash of
+     * the SecretId, never the SecretId, and expire as soon as the bucket would be full again.
+     */
+    final class RedisBuilder {
+        private final Object client;
+        private final String redisUri;
+        private double permitsPerSecond = DEFAULT_PERMITS_PER_SECOND;
+        private int burst = 1;
+        private String keyPrefix = "dbbrain:rate";
+        private Duration commandTimeout = Duration.ofSeconds(1);
+        private int expectedReplicas;
+        private Scheduler scheduler;
+
+        private RedisBuilder(Object client, String redisUri) {
+            this.client = client;
+            this.redisUri = Objects.requireNonNull(redisUri, "redisUri must not be null");
+        }
+
+        /**
+         * Sets the fleet's rate per action; default {@value RateLimiter#DEFAULT_PERMITS_PER_SECOND}.
+         *
+         * @param permitsPerSecond a positive, finite rate
+         * @return this builder
+         */
+        public RedisBuilder permitsPerSecond(double permitsPerSecond) {
+            this.permitsPerSecond = Validation.requirePositiveRate(permitsPerSecond, "permitsPerSecond");
+            return this;
+        }
+
+        /**
+         * Sets how many permits the fleet's bucket holds when idle; default 1.
+         *
+         * @param burst at least 1
+         * @return this builder
+         */
+        public RedisBuilder burst(int burst) {
+            this.burst = Validation.requireAtLeastOne(burst, "burst");
+            return this;
+        }
+
+        /**
+         * Sets the prefix of the Redis keys; default {@code dbbrain:rate}. Limiters that should share a budget
+         * use the same prefix.
+         *
+         * @param keyPrefix a non-blank prefix
+         * @return this builder
+         */
+        public RedisBuilder keyPrefix(String keyPrefix) {
+            if (keyPrefix == null || keyPrefix.isBlank()) {
+                throw new IllegalArgumentException("keyPrefix must not be blank");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Sets how long a Redis call may take before Redis counts as unreachable; default 1 s. Opening a
+         * connection may take up to 5 s.
+         *
+         * @param commandTimeout positive
+         * @return this builder
+         */
+        public RedisBuilder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = Validation.requirePositive(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * While Redis is unreachable, fails each request without sending it (the default): a
+         * {@link DbbrainTransportException} whose {@code requestSent()} is {@code false}, which the client's
+         * retries treat as transient.
+         *
+         * @return this builder
+         */
+        public RedisBuilder failClosed() {
+            this.expectedReplicas = 0;
+            return this;
+        }
+
+        /**
+         * While Redis is unreachable, limits this JVM with a local bucket at the fleet's rate divided by
+         * {@code expectedReplicas}, so the fleet together stays within the budget.
+         *
+         * @param expectedReplicas how many JVMs share the budget, at least 1
+         * @return this builder
+         */
+        public RedisBuilder fallBackLocally(int expectedReplicas) {
+            this.expectedReplicas = Validation.requireAtLeastOne(expectedReplicas, "expectedReplicas");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler whose timers end waits and time command timeouts; default {@link Schedulers#parallel()}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public RedisBuilder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the limiter; it connects to Redis on first use, not here.
+         *
+         * @return a new limiter
+         * @throws IllegalArgumentException if the Redis URI is not valid
+         * @throws IllegalStateException if Lettuce is not on the classpath
+         */
+        public RateLimiter build() {
+            TimeSource time = scheduler == null ? TimeSource.SYSTEM : TimeSource.of(scheduler);
+            RedisBucketStore store;
+            try {
+                store = client == null ? RedisBucketStore.create(redisUri, commandTimeout, time)
+                        : RedisBucketStore.create(client, redisUri, commandTimeout, time);
+            } catch (NoClassDefFoundError e) {
+                throw new IllegalStateException("RateLimiter.redis needs io.lettuce:lettuce-core on the classpath",
+                        e);
+            }
+            return new RedisRateLimiter(new RedisRateLimiter.Settings(permitsPerSecond, burst, keyPrefix,
+                    commandTimeout, expectedReplicas), store, time);
         }
     }
 }

@@ -40,4 +40,18 @@ final class Validation {
         }
         return value;
     }
+
+    static double requirePositiveRate(double value, String name) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be positive and finite, was " + value);
+        }
+        return value;
+    }
+
+    static int requireAtLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+        }
+        return value;
+    }
 }

@@ -25,7 +25,8 @@ final class Cli {
     static final int USAGE = 2;
     static final int API_ERROR = 3;
 
-    private static final Set<String> GLOBAL = Set.of("endpoint", "region", "output", "verbose", "emulator", "help");
+    private static final Set<String> GLOBAL = Set.of("endpoint", "region", "output", "verbose", "emulator", "help",
+            "redis");
     private static final Set<String> EMULATOR_OPTIONS = Set.of("port", "secret-id", "secret-key", "proxies", "step-ms",
             "proxy-failure", "rate-limit", "latency-ms", "fault-502", "fault-reset", "fault-malformed",
             "fault-internal-error", "fault-throttle");
@@ -47,6 +48,8 @@ final class Cli {
               --output text|json    text for people (default), json for one object per line
               --verbose             stack traces and emulator statistics
               --emulator            run against an embedded emulator: no account needed, nothing real is killed
+              --redis URI           share the account's rate budget with other processes through this Redis,
+                                    e.g. redis://localhost:6379 (requests fail, unsent, while it is unreachable)
               --help                this help; 'dbbrain <command> --help' for a command
 
             Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN),
@@ -190,7 +193,13 @@ final class Cli {
     }
 
     Session session(Args args, Output output) {
-        RateLimiter limiter = RateLimiter.builder().build();
+        String redis = args.get("redis", null);
+        RateLimiter limiter;
+        try {
+            limiter = redis != null ? RateLimiter.redis(redis).build() : RateLimiter.builder().build();
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--redis: " + e.getMessage());
+        }
         DbbrainClient.Builder builder = DbbrainClient.builder().rateLimiter(limiter);
         String region = args.get("region", null);
         if (region != null) {
