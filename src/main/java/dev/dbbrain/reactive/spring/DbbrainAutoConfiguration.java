@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,6 +53,22 @@ public class DbbrainAutoConfiguration {
         properties.applyTo(builder);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * The fleet-wide Redis limiter of {@code dbbrain.rate-limit.redis.uri}, loaded only when Lettuce is on the
+     * classpath (without it, the property stops startup with a clear message).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.lettuce.core.RedisClient")
+    @ConditionalOnProperty(name = "dbbrain.rate-limit.redis.uri")
+    static class RedisRateLimitConfiguration {
+
+        /** Sets the Redis limiter on the builder, after the properties and before the application's customizers. */
+        @Bean
+        DbbrainClientCustomizer dbbrainRedisRateLimiter(DbbrainProperties properties) {
+            return new RedisRateLimitCustomizer(properties.getRateLimit());
+        }
     }
 
     /** Micrometer wiring, loaded only when Micrometer is on the classpath. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -112,6 +113,24 @@ public class DbbrainProperties implements Validator {
         }
         if (rateLimit.burst != null) {
             apply.set("rateLimit.burst", () -> RateLimiter.builder().burst(rateLimit.burst));
+        }
+        Redis redis = rateLimit.redis;
+        if (redis.uri != null) {
+            apply.set("rateLimit.redis.uri", () -> {
+                if (!ClassUtils.isPresent("io.lettuce.core.RedisClient", DbbrainProperties.class.getClassLoader())) {
+                    throw new IllegalArgumentException("needs io.lettuce:lettuce-core on the classpath");
+                }
+                if (redis.uri.isBlank()) {
+                    throw new IllegalArgumentException("must not be blank");
+                }
+            });
+            apply.set("rateLimit.redis.keyPrefix", () -> RateLimiter.redis(redis.uri).keyPrefix(redis.keyPrefix));
+            apply.set("rateLimit.redis.commandTimeout",
+                    () -> RateLimiter.redis(redis.uri).commandTimeout(redis.commandTimeout));
+            if (redis.fallbackReplicas != null) {
+                apply.set("rateLimit.redis.fallbackReplicas",
+                        () -> RateLimiter.redis(redis.uri).fallBackLocally(redis.fallbackReplicas));
+            }
         }
         apply.set("rateLimit", () -> {
             RateLimiter limiter = rateLimit.toLimiter();
@@ -616,6 +635,8 @@ public class DbbrainProperties implements Validator {
         /** Burst of a limiter of the client's own (default 1). */
         private Integer burst;
 
+        private final Redis redis = new Redis();
+
         /**
          * Creates the default: the JVM-wide limiter of the client's SecretId.
          */
@@ -691,6 +712,109 @@ public class DbbrainProperties implements Validator {
          */
         public void setBurst(Integer burst) {
             this.burst = burst;
+        }
+
+        /**
+         * Returns the fleet-wide limiter's settings.
+         *
+         * @return the {@code dbbrain.rate-limit.redis.*} settings
+         */
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /**
+     * {@code dbbrain.rate-limit.redis.*}: with {@code uri} set, the budget lives in that Redis server and is shared
+     * by every replica using it ({@code RateLimiter.redis}), at {@code permits-per-second} and {@code burst}. Needs
+     * {@code io.lettuce:lettuce-core} on the classpath.
+     */
+    public static class Redis {
+        /** Redis URI of the shared budget, such as redis://redis.internal:6379; unset: the budget is this JVM's. */
+        private String uri;
+        /** Prefix of the limiter's keys; replicas sharing a budget use the same one. */
+        private String keyPrefix = "dbbrain:rate";
+        /** Longest wait for Redis before the outage policy applies. */
+        private Duration commandTimeout = Duration.ofSeconds(1);
+        /** While Redis is unreachable, fall back to a local bucket at rate / this many replicas; unset: fail closed. */
+        private Integer fallbackReplicas;
+
+        /**
+         * Creates the default: no Redis.
+         */
+        public Redis() {
+        }
+
+        /**
+         * Returns the Redis URI.
+         *
+         * @return the URI, or {@code null} for an in-JVM budget
+         */
+        public String getUri() {
+            return uri;
+        }
+
+        /**
+         * Sets the Redis URI.
+         *
+         * @param uri a Lettuce Redis URI
+         */
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        /**
+         * Returns the key prefix.
+         *
+         * @return the prefix
+         */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param keyPrefix a non-blank prefix
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /**
+         * Returns the command timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        /**
+         * Sets the command timeout.
+         *
+         * @param commandTimeout positive
+         */
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        /**
+         * Returns the replicas of the local fallback.
+         *
+         * @return the replicas, or {@code null} to fail closed
+         */
+        public Integer getFallbackReplicas() {
+            return fallbackReplicas;
+        }
+
+        /**
+         * Sets the replicas of the local fallback.
+         *
+         * @param fallbackReplicas at least 1, or {@code null} to fail closed
+         */
+        public void setFallbackReplicas(Integer fallbackReplicas) {
+            this.fallbackReplicas = fallbackReplicas;
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.dbbrain.reactive.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.TaskInfo;
+import dev.dbbrain.reactive.TaskStatus;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.testing.RedisProcess;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** {@code dbbrain.rate-limit.redis.uri} puts the auto-configured client's budget in Redis. */
+class DbbrainSpringRedisIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String ID = "AKIDspringRedis";
+    private static final String KEY = "spring-redis-secret-key";
+
+    private static RedisProcess redis;
+    private DbbrainEmulator emulator;
+    private ApplicationContextRunner runner;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        redis.admin().flushall();
+        redis.admin().configResetstat();
+        emulator = DbbrainEmulator.builder().credentials(ID, KEY).stepDuration(Duration.ofMillis(100)).start();
+        runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DbbrainAutoConfiguration.class))
+                .withPropertyValues("dbbrain.endpoint=" + emulator.endpoint(), "dbbrain.credentials.secret-id=" + ID,
+                        "dbbrain.credentials.secret-key=" + KEY, "dbbrain.watch.poll-interval=50ms",
+                        "dbbrain.metrics.enabled=false");
+    }
+
+    @AfterEach
+    void tearDown() {
+        emulator.stop();
+    }
+
+    @Test
+    void redisUriPropertyMakesEveryRequestReserveItsSlotInRedis() {
+        runner.withPropertyValues("dbbrain.rate-limit.redis.uri=" + redis.uri(),
+                "dbbrain.rate-limit.redis.key-prefix=spring:fleet", "dbbrain.rate-limit.redis.fallback-replicas=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    List<TaskInfo> states = context.getBean(DbbrainClient.class).killProxySessions("crs-redis001")
+                            .collectList().block(WAIT);
+                    assertThat(states).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED);
+
+                    long requests = emulator.stats().requests().values().stream().mapToLong(Long::longValue).sum();
+                    long scripts = redis.commandCalls().getOrDefault("evalsha", 0L)
+                            + redis.commandCalls().getOrDefault("eval", 0L);
+                    // At least one reservation per request (a cold connection's late first write takes a fresh slot).
+                    assertThat(requests).isPositive();
+                    assertThat(scripts).as("reservations in Redis").isGreaterThanOrEqualTo(requests);
+                    assertThat(redis.keys()).isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("spring:fleet:")
+                            .doesNotContain(ID));
+                });
+    }
+
+    @Test
+    void badRedisSettingsStopStartupNamingTheProperty() {
+        runner.withPropertyValues("dbbrain.rate-limit.redis.uri=" + redis.uri(),
+                "dbbrain.rate-limit.redis.fallback-replicas=0", "dbbrain.rate-limit.redis.command-timeout=-1s")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause().message()
+                        .contains("dbbrain.rate-limit.redis.fallback-replicas")
+                        .contains("dbbrain.rate-limit.redis.command-timeout"));
+        runner.withPropertyValues("dbbrain.rate-limit.redis.uri=notredis://:hunter2@127.0.0.1:1")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause().message()
+                        .contains("dbbrain.rate-limit.redis").doesNotContain("hunter2"));
+    }
+}
