@@ -191,6 +191,33 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void rotatingTemporaryCredentialsShareTheKeyPrefixsBucketAndNeverReachRedis() {
+        List<Credentials> rotation = List.of(Credentials.of("AKIDtmpRedisOne", "tmp-redis-key-one", "tmp-token-one"),
+                Credentials.of("AKIDtmpRedisTwo", "tmp-redis-key-two", "tmp-token-two"));
+        DbbrainEmulator.Builder builder = DbbrainEmulator.builder().rateLimit(20);
+        rotation.forEach(c -> builder.temporaryCredentials(c.secretId(), c.secretKey(), c.token().orElseThrow()));
+        DbbrainEmulator emulator = builder.start();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        RedisRateLimiter limiter = limiter(RateLimiter.redis(redis.uri()).permitsPerSecond(1).keyPrefix("acct7"));
+        DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentialsProvider(() -> Mono.fromSupplier(() -> rotation.get(next.getAndIncrement() % 2)))
+                .rateLimiter(limiter).build();
+        try {
+            Flux.range(0, 4).concatMap(i -> client.describeProxySessionKillTasks(
+                    DescribeProxySessionKillTasksRequest.of("crs-rediskey2", 1L)).onErrorResume(e -> Mono.empty()))
+                    .blockLast(WAIT);
+            assertThat(next.get()).isEqualTo(4);
+            List<String> keys = redis.keys();
+            assertThat(keys).containsExactly("acct7:{-}:" + ACTION);
+            assertThat(keys + " " + redis.admin().hgetall(keys.get(0))).doesNotContain("AKIDtmp")
+                    .doesNotContain("tmp-redis-key").doesNotContain("tmp-token");
+        } finally {
+            client.close();
+            emulator.stop();
+        }
+    }
+
+    @Test
     void redisKilledFailsClosedWithATypedErrorLogsOnceAndRecovers() {
         RedisRateLimiter limiter = limiter(RateLimiter.redis(redis.uri()).permitsPerSecond(1_000).burst(100)
                 .commandTimeout(Duration.ofMillis(300)));
