@@ -44,6 +44,8 @@ import reactor.core.publisher.Mono;
 public final class EndToEnd {
 
     private static final String INSTANCE = EmulatorProcess.instanceId(0);
+    /** How long calls go on after the measured window, so that everything is still running when it is read. */
+    private static final long TAIL_NANOS = 2_000_000_000L;
 
     private EndToEnd() {
     }
@@ -193,11 +195,14 @@ public final class EndToEnd {
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
         recorder.window(measureFrom, end);
+        // Callers go on past the window so that they are all alive when its end is read: a thread that ended
+        // takes its allocation counter with it.
+        long stop = end + TAIL_NANOS;
         for (int i = 0; i < concurrency; i++) {
             Thread t = new Thread(() -> {
                 try {
                     long now;
-                    while ((now = System.nanoTime()) < end) {
+                    while ((now = System.nanoTime()) < stop) {
                         call.run();
                         recorder.record(now, System.nanoTime());
                     }
@@ -228,7 +233,7 @@ public final class EndToEnd {
                 .flatMap(i -> Mono.defer(() -> {
                     long t0 = System.nanoTime();
                     return call.doOnSuccess(r -> recorder.record(t0, System.nanoTime()));
-                }).repeat(() -> System.nanoTime() < end).then(), concurrency)
+                }).repeat(() -> System.nanoTime() < end + TAIL_NANOS).then(), concurrency)
                 .doFinally(s -> running.set(0))
                 .subscribe(v -> { }, Throwable::printStackTrace);
         recorder.sampleWhile(running::get);
