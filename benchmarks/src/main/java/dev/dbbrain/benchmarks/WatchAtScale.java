@@ -28,11 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * terminal state reached the subscriber. Reported: heap used per watch (after full GCs, against the heap before
  * subscribing), threads, the emulator's most Describe requests in any sliding second, the share of the 20/s budget
  * used while every instance was watched, and the time from each task's end in the emulator to its subscriber
- * seeing it, against the floor the limit sets: a round needs ceil(tasks per instance / maxBatch) requests per
+ * seeing it (for tasks that ended after the watches were subscribed; "steady" ones ended at least one round
+ * later), against the floor the limit sets: a round needs ceil(tasks per instance / maxBatch) requests per
  * instance, so the floor on a round is their total / 20 seconds and a task ending just after its poll waits one
  * round.
  *
- * <p>Usage: {@code java -Xmx512m ... WatchAtScale --watches 100000 [--instances 1000] [--step-s 30]
+ * <p>Usage: {@code java -Xmx512m ... WatchAtScale --watches 100000 [--instances 1000] [--step-s 60]
  * [--out FILE]}.
  */
 public final class WatchAtScale {
@@ -51,7 +52,7 @@ public final class WatchAtScale {
         Map<String, String> o = Options.parse(args);
         int watches = Integer.parseInt(o.getOrDefault("watches", "10000"));
         int instances = Integer.parseInt(o.getOrDefault("instances", "1000"));
-        long stepMillis = Long.parseLong(o.getOrDefault("step-s", "30")) * 1000;
+        long stepMillis = Long.parseLong(o.getOrDefault("step-s", "60")) * 1000;
         int maxBatch = DbbrainClient.DEFAULT_MAX_BATCH;
         Path taskFile = Files.createTempFile("watch-tasks", ".txt");
         Map<String, String> emulatorOptions = new LinkedHashMap<>();
@@ -157,11 +158,15 @@ public final class WatchAtScale {
                 int maxInOneSecond = stats.path("maxRequestsInOneSecond").path(describe).asInt();
                 long throttled = stats.path("errors").path("RequestLimitExceeded").asLong();
 
+                // A task that ended before its watch existed says nothing about the watch: left out (counted).
                 List<Long> latencies = new ArrayList<>();
                 List<Long> steadyLatencies = new ArrayList<>();
+                int endedBeforeSubscription = 0;
                 for (int i = 0; i < n; i++) {
                     long at = seenAt.get(i);
-                    if (at != 0) {
+                    if (endAt[i] < subscribed) {
+                        endedBeforeSubscription++;
+                    } else if (at != 0) {
                         latencies.add(at - endAt[i]);
                         if (endAt[i] >= subscribed + (long) (floorSeconds * 1000)) {
                             steadyLatencies.add(at - endAt[i]);
@@ -194,6 +199,8 @@ public final class WatchAtScale {
                 r.put("latencyMeanSeconds", round(Arrays.stream(all).average().orElse(0) / 1e3));
                 r.put("latencyP99Seconds", round(JvmProbe.percentile(all, 99) / 1e3));
                 r.put("latencyMaxSeconds", round(all.length == 0 ? 0 : all[all.length - 1] / 1e3));
+                r.put("endedBeforeSubscription", endedBeforeSubscription);
+                r.put("latencyTasks", all.length);
                 r.put("steadyTasks", steady.length);
                 r.put("steadyLatencyMeanSeconds", round(Arrays.stream(steady).average().orElse(0) / 1e3));
                 r.put("steadyLatencyMaxSeconds", round(steady.length == 0 ? 0 : steady[steady.length - 1] / 1e3));
