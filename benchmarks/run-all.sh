@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of RESULTS.md, one after the other, in about 20 minutes on a 2-core machine (bounded at 30),
+# Runs every benchmark of RESULTS.md, one after the other, in about 25 minutes on a 2-core machine (bounded at 30),
 # and writes the raw results to benchmarks/results/<UTC time>/. Self-contained: installs the library from this
 # checkout and builds the benchmarks first. Nothing leaves the machine: the emulator runs on a loopback port.
 set -euo pipefail
@@ -32,6 +32,9 @@ run() { # name, command...
 
 # 1. Signing, with allocation per signature (JMH -prof gc).
 run signing java -cp "$CP" org.openjdk.jmh.Main SigningBenchmark -prof gc -rf json -rff "$OUT/signing.json"
+# 1b, 4a'. The single-thread signing and limiter operations timed by the thread's CPU clock, steadier than JMH's
+# wall clock on a machine shared with other work.
+run cpu-per-operation java -cp "$CP" dev.dbbrain.benchmarks.CpuPerOperation --out "$OUT/cpu-per-operation.jsonl"
 # 4a. Limiter: cost of a granted acquire, uncontended and contended, against Bucket4j and resilience4j.
 run limiter java -cp "$CP" org.openjdk.jmh.Main LimiterBenchmark -prof gc -rf json -rff "$OUT/limiter.json"
 # 4b. Limiter accuracy under 1,000 concurrent subscribers.
