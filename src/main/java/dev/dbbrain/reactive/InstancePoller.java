@@ -18,7 +18,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
  * the task is in flight, and its interval has passed. When the timer fires, tasks due within half their own interval
- * join the batch, so tasks watched together stay in step and share requests round after round. One round per
+ * join the batch, and other wanted tasks fill the room left in the last request, so tasks watched together stay in
+ * step and share requests round after round. One round per
  * instance is in flight at a time (its requests go out together); tasks falling due meanwhile join the next.
  *
  * <p>All state is guarded by this object's monitor, held only for bookkeeping: requests are subscribed and
@@ -177,12 +178,21 @@ final class InstancePoller {
             }
             long now = now();
             List<TaskLoop> due = new ArrayList<>();
+            List<TaskLoop> early = new ArrayList<>();
             for (TaskLoop loop : loops.values()) {
-                if (loop.nextDue <= now + loop.slack && loop.wanted()) {
-                    due.add(loop);
+                if (loop.wanted()) {
+                    (loop.nextDue <= now + loop.slack ? due : early).add(loop);
                 }
             }
             int maxBatch = engine.maxBatch();
+            // The round's last request has room left: wanted tasks not due yet fill it, soonest due first. It costs
+            // no request, and it keeps tasks that fell out of step (watches subscribed while a round was in flight)
+            // from alternating round after round, each polled every other round.
+            int room = due.isEmpty() ? 0 : (maxBatch - due.size() % maxBatch) % maxBatch;
+            if (room > 0 && !early.isEmpty()) {
+                early.sort(java.util.Comparator.comparingLong(l -> l.nextDue));
+                due.addAll(early.subList(0, Math.min(room, early.size())));
+            }
             for (int from = 0; from < due.size(); from += maxBatch) {
                 Batch batch = new Batch(List.copyOf(due.subList(from, Math.min(due.size(), from + maxBatch))));
                 for (TaskLoop loop : batch.loops) {

@@ -44,7 +44,8 @@ final class TokenBucketRateLimiter implements RateLimiter {
 
     private TokenBucket bucket(String action) {
         Objects.requireNonNull(action, "action must not be null");
-        return buckets.computeIfAbsent(action, a -> new TokenBucket(a, settings, time));
+        TokenBucket bucket = buckets.get(action);
+        return bucket != null ? bucket : buckets.computeIfAbsent(action, a -> new TokenBucket(a, settings, time));
     }
 
     @Override

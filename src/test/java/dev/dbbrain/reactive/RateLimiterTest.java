@@ -44,6 +44,24 @@ class RateLimiterTest {
     }
 
     @Test
+    void availablePermitsAreGrantedWithinSubscribeAndOnlyAtSubscription() {
+        RateLimiter limiter = limiter(10, 2);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        Mono<Void> cold = limiter.acquire(ACTION);
+        assertThat(limiter.state(ACTION).granted()).isZero();
+        subscriptions.add(cold.subscribe(null, null, () -> grants.add("first")));
+        subscriptions.add(cold.subscribe(null, null, () -> grants.add("second")));
+        assertThat(grants).containsExactly("first", "second");
+        waiter(limiter, "third", grants);
+        assertThat(grants).hasSize(2);
+        assertThat(limiter.state(ACTION).queued()).isEqualTo(1);
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(grants).containsExactly("first", "second", "third@100");
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(3);
+        assertThat(limiter.state(ACTION).totalWait()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void waitersAreServedFirstComeFirstServedAtTheConfiguredRate() {
         RateLimiter limiter = limiter(10, 1);
         List<String> grants = new CopyOnWriteArrayList<>();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -286,6 +287,66 @@ class WatchEngineIT {
         assertThat(watchers).allSatisfy(s -> assertThat(s.getReceivedOnNext()).hasSize(1));
         watchers.forEach(TestSubscriber::cancel);
         assertThat(w.client.stats().watchedTasks()).isZero();
+    }
+
+    @Test
+    void watchesSubscribedAfterAnotherOnTheInstanceJoinItsRoundsInsteadOfAlternatingWithThem() {
+        // One permit every 10 s. The first watch's round goes out at once; nine more watches subscribe just after
+        // and their round waits for the next permit. From then on every round must carry all ten, so every task
+        // sees its end (30 s after creation) at the round of 30 s. Groups alternating round after round (each
+        // polled every other round) would leave the first task to see it at 40 s.
+        // Unlimited while the tasks are created, then the slow bucket, which needs the world's scheduler.
+        RateLimiter[] limiter = {RateLimiter.unlimited()};
+        RateLimiter lazy = new RateLimiter() {
+            @Override
+            public Mono<Void> acquire(String action) {
+                return limiter[0].acquire(action);
+            }
+
+            @Override
+            public RateLimiterState state(String action) {
+                return limiter[0].state(action);
+            }
+        };
+        VirtualWorld w = world(e -> e.proxies(1), c -> c.rateLimiter(lazy));
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(w.create(INSTANCE));
+        }
+        limiter[0] = RateLimiter.builder().permitsPerSecond(0.1).burst(1).scheduler(w.time).build();
+        List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            watchers.add(TestSubscriber.create());
+        }
+        w.time.schedule(() -> w.client.watch(INSTANCE, ids.get(0), w.options()).subscribe(watchers.get(0)));
+        w.settle();
+        assertThat(w.describes()).isEqualTo(1);
+        w.time.schedule(() -> {
+            for (int i = 1; i < ids.size(); i++) {
+                w.client.watch(INSTANCE, ids.get(i), w.options()).subscribe(watchers.get(i));
+            }
+        });
+        // Rounds wait for permits, so a poll is mostly "in flight": step by step, waiting for the Describe of each
+        // permit (t = 10, 20, 30 s) to be handled, then in real time for the watches to end.
+        for (int second = 1; second <= 35; second++) {
+            w.time.advanceTimeBy(Duration.ofSeconds(1));
+            if (second % 10 == 0) {
+                w.awaitDescribes(1 + second / 10);
+                if (second < 30) {
+                    w.settle();   // handled, the next round only scheduled: nothing waits for a permit now
+                }
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!watchers.stream().allMatch(TestSubscriber::isTerminated) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(watchers).allSatisfy(s -> {
+            assertThat(s.isTerminated()).isTrue();
+            List<TaskInfo> seen = s.getReceivedOnNext();
+            assertThat(seen.get(seen.size() - 1).rawStatus()).isEqualTo("finished");
+        });
+        assertThat(w.describes()).isEqualTo(4);
     }
 
     @Test

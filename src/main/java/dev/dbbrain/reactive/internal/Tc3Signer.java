@@ -46,6 +46,8 @@ public final class Tc3Signer {
     public static final String TERMINATOR = "tc3_request";
 
     private static final HexFormat HEX = HexFormat.of();
+    /** Never updated itself: every digest is a clone of it. Null if the provider cannot clone digests. */
+    private static final MessageDigest SHA256_PROTOTYPE = cloneablePrototype();
 
     private volatile DerivedKey lastKey;
     private final AtomicInteger derivations = new AtomicInteger();
@@ -79,7 +81,7 @@ public final class Tc3Signer {
         String date = utcDate(timestamp);
         String canonicalRequest = canonicalRequest(signed, payload);
         String stringToSign = stringToSign(timestamp, date, service, canonicalRequest);
-        String signature = HEX.formatHex(hmac(signingKey(secretKey, date, service), stringToSign));
+        String signature = HEX.formatHex(derivedKey(secretKey, date, service).sign(stringToSign));
         return authorizationHeader(secretId, date, service, signedHeaderNames(signed), signature);
     }
 
@@ -88,14 +90,19 @@ public final class Tc3Signer {
      * the same.
      */
     byte[] signingKey(String secretKey, String date, String service) {
+        return derivedKey(secretKey, date, service).key;
+    }
+
+    private DerivedKey derivedKey(String secretKey, String date, String service) {
         DerivedKey cached = lastKey;
         if (cached != null && cached.matches(secretKey, date, service)) {
-            return cached.key;
+            return cached;
         }
         byte[] key = deriveSigningKey(secretKey, date, service);
         derivations.incrementAndGet();
-        lastKey = new DerivedKey(secretKey, date, service, key);
-        return key;
+        DerivedKey derived = new DerivedKey(secretKey, date, service, key);
+        lastKey = derived;
+        return derived;
     }
 
     /** Number of signing keys this signer has derived so far; lets tests prove the memo is used. */
@@ -192,10 +199,29 @@ public final class Tc3Signer {
      * @return 64 hex characters
      */
     public static String sha256Hex(byte[] bytes) {
+        return HEX.formatHex(sha256().digest(bytes));
+    }
+
+    /**
+     * A fresh SHA-256 digest: a clone of a prototype when the provider allows it, which skips the provider lookup
+     * of {@code getInstance} (a large share of a signature's cost).
+     */
+    private static MessageDigest sha256() {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
+            return SHA256_PROTOTYPE != null ? (MessageDigest) SHA256_PROTOTYPE.clone()
+                    : MessageDigest.getInstance("SHA-256");
+        } catch (CloneNotSupportedException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    private static MessageDigest cloneablePrototype() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.clone();
+            return digest;
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            return null;
         }
     }
 
@@ -219,11 +245,41 @@ public final class Tc3Signer {
         final String service;
         final byte[] key;
 
+        /** Initialised with {@link #key}, cloned per signature; null when the provider cannot clone it. */
+        private final Mac keyedMac;
+
         DerivedKey(String secretKey, String date, String service, byte[] key) {
             this.secretKey = secretKey;
             this.date = date;
             this.service = service;
             this.key = key;
+            this.keyedMac = keyedMac(key);
+        }
+
+        /**
+         * HMAC of {@code data} with the signing key. A clone of the keyed prototype skips the provider lookup and
+         * the key schedule that {@code Mac.getInstance} and {@code init} redo on every call.
+         */
+        byte[] sign(String data) {
+            if (keyedMac == null) {
+                return hmac(key, data);
+            }
+            try {
+                return ((Mac) keyedMac.clone()).doFinal(data.getBytes(StandardCharsets.UTF_8));
+            } catch (CloneNotSupportedException e) {
+                return hmac(key, data);
+            }
+        }
+
+        private static Mac keyedMac(byte[] key) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                mac.clone();
+                return mac;
+            } catch (NoSuchAlgorithmException | InvalidKeyException | CloneNotSupportedException e) {
+                return null;
+            }
         }
 
         boolean matches(String secretKey, String date, String service) {
