@@ -61,14 +61,22 @@ final class TokenBucket {
     private long throttles;
     private long waitedNanos;
 
+    /** Largest {@code burst + rate} whose sends are paced by the ring (80 KiB of it). */
+    static final int MAX_PACED_WINDOW = 10_000;
+
     TokenBucket(String action, Settings settings, TimeSource time) {
         this.action = action;
         this.settings = settings;
         this.time = time;
         this.tokens = settings.burst();
         this.updatedAt = time.nanoTime();
-        this.sends = new long[settings.burst() + (int) Math.floor(settings.permitsPerSecond())];
-        java.util.Arrays.fill(sends, Long.MIN_VALUE / 2);
+        long window = settings.burst() + (long) Math.floor(settings.permitsPerSecond());
+        // Rates far above any service's limit (a limiter used as a meter, a benchmark) are not paced by the ring:
+        // it would cost 8 bytes per permit per second.
+        this.sends = window <= MAX_PACED_WINDOW ? new long[(int) window] : null;
+        if (sends != null) {
+            java.util.Arrays.fill(sends, Long.MIN_VALUE / 2);
+        }
         this.minimumGapNanos = (long) (NANOS_PER_SECOND / settings.permitsPerSecond() / 2);
     }
 
@@ -87,9 +95,12 @@ final class TokenBucket {
         long delay;
         synchronized (this) {
             long now = time.nanoTime();
-            int index = (int) (sequence % sends.length);
-            long at = Math.max(Math.max(now, sends[index] + SEND_WINDOW_NANOS), lastSend + minimumGapNanos);
-            sends[index] = at;
+            long at = Math.max(now, lastSend + minimumGapNanos);
+            if (sends != null) {
+                int index = (int) (sequence % sends.length);
+                at = Math.max(at, sends[index] + SEND_WINDOW_NANOS);
+                sends[index] = at;
+            }
             lastSend = at;
             slot = new Slot(sequence++);
             delay = at - now;
@@ -101,7 +112,7 @@ final class TokenBucket {
     /** Records when a paced request was actually written, unless its ring entry has been reused since. */
     synchronized void written(Slot slot) {
         long now = time.nanoTime();
-        if (sequence - slot.sequence() < sends.length) {
+        if (sends != null && sequence - slot.sequence() < sends.length) {
             int index = (int) (slot.sequence() % sends.length);
             sends[index] = Math.max(sends[index], now);
         }

@@ -170,6 +170,24 @@ class RateLimiterTest {
     }
 
     @Test
+    void aLimiterFarAboveAnyServiceLimitIsBuiltWithoutARingPerPermitAndStillPacesNothingBack() {
+        // burst + rate of 2^31 + 10^12: a ring of one long per permit would not even fit in an array.
+        TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(1e12, Integer.MAX_VALUE, 0.5, 0.05,
+                0.1), TimeSource.of(time));
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            subscriptions.add(bucket.acquire().then(bucket.pace()).subscribe(slot -> {
+                writes.add(time.now(TimeUnit.MILLISECONDS));
+                bucket.written(slot);
+            }));
+        }
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(writes).hasSize(1_000).allSatisfy(at -> assertThat(at).isLessThanOrEqualTo(1));
+        assertThat(RateLimiter.builder().permitsPerSecond(1e9).burst(1).build().acquire(ACTION)
+                .then(Mono.just("granted")).block(Duration.ofSeconds(5))).isEqualTo("granted");
+    }
+
+    @Test
     void aWriteThatLeftLateHoldsBackTheOneTwentyPlacesAfterIt() {
         TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(19, 1, 0.5, 0.05, 0.1),
                 TimeSource.of(time));
