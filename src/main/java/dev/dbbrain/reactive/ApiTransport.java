@@ -1,7 +1,12 @@
 package dev.dbbrain.reactive;
 
-import dev.dbbrain.reactive.internal.ClientObserver;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
+import dev.dbbrain.reactive.internal.BoundedBody;
+import dev.dbbrain.reactive.internal.Endpoint;
+import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.Tc3Signer;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -25,12 +32,6 @@ import reactor.netty.http.client.HttpClientResponse;
  */
 final class ApiTransport {
 
-    /**
-     * The Content-Type the Java SDK signs and sends. The header sent must be byte-identical to the signed value, so
-     * it is one constant used for both.
-     */
-    static final String CONTENT_TYPE = "application/json; charset=utf-8";
-    private static final int SNIPPET_CHARS = 512;
     private static final String SIGNATURE_EXPIRED = "AuthFailure.SignatureExpire";
 
     private final HttpClient http;
@@ -46,16 +47,26 @@ final class ApiTransport {
     private final RateLimiter limiter;
     private final RetrySettings retry;
     private final Counters counters;
-    private final ClientObserver observer;
+    private final DbbrainEventListener listener;
     private final BooleanSupplier closed;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
     private volatile RateLimiter temporaryCredentialsLimiter;
 
+    /** The JVM-wide default limiters, one per SecretId: the service's limit belongs to the account. */
+    private static final ConcurrentHashMap<String, RateLimiter> SHARED = new ConcurrentHashMap<>();
+    /**
+     * The JVM-wide default limiters of temporary credentials, one per provider: their SecretId changes at every
+     * refresh, so keying them by SecretId would give each rotation a fresh budget (and never forget the old ones).
+     * Weak keys: a provider no client uses any more takes its limiter with it.
+     */
+    private static final Map<CredentialsProvider, RateLimiter> SHARED_BY_PROVIDER =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
             boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
-            ClientObserver observer, BooleanSupplier closed) {
+            DbbrainEventListener listener, BooleanSupplier closed) {
         this.http = http;
         this.endpoint = endpoint;
         this.credentials = credentials;
@@ -69,7 +80,7 @@ final class ApiTransport {
         this.limiter = limiter;
         this.retry = retry;
         this.counters = counters;
-        this.observer = observer;
+        this.listener = listener;
         this.closed = closed;
     }
 
@@ -105,54 +116,46 @@ final class ApiTransport {
             return limiter;
         }
         if (c.token().isEmpty()) {
-            return TokenBucketRateLimiter.shared(c.secretId());
+            return SHARED.computeIfAbsent(c.secretId(), id -> RateLimiter.builder().build());
         }
         RateLimiter shared = temporaryCredentialsLimiter;
         if (shared == null) {
-            shared = TokenBucketRateLimiter.shared(credentials);
+            shared = sharedLimiter(credentials);
             temporaryCredentialsLimiter = shared;
         }
         return shared;
     }
 
+    /** The JVM-wide default limiter of the clients that get temporary credentials from {@code provider}. */
+    static RateLimiter sharedLimiter(CredentialsProvider provider) {
+        return SHARED_BY_PROVIDER.computeIfAbsent(provider, p -> RateLimiter.builder().build());
+    }
+
+    /**
+     * One attempt: a permit of the limiter (every limiter is driven the same way, through
+     * {@link RateLimiter#acquirePermit}), then the request, written through the permit. The account is the SecretId,
+     * except for temporary credentials: their SecretId changes at every refresh and differs per replica, so a
+     * limiter keyed by account (the fleet's Redis bucket) shares one budget among them.
+     */
     private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter rateLimiter) {
         String name = action.actionName();
-        return Mono.defer(() -> {
-            Mono<Void> permit;
-            UnaryOperator<Mono<Void>> pacer;
-            Runnable throttled;
-            if (rateLimiter instanceof RedisRateLimiter redis) {
-                // The fleet's bucket of this account; the grant links the permit to the write it allows. Temporary
-                // credentials change SecretId at every refresh and differ per replica: their fleet shares the bucket
-                // of the key prefix.
-                RedisBucket bucket = redis.bucket(c.token().isPresent() ? null : c.secretId(), name);
-                RedisBucket.Grant grant = new RedisBucket.Grant();
-                permit = bucket.acquire(grant);
-                pacer = write -> bucket.paced(grant, write);
-                throttled = bucket::onThrottled;
-            } else {
-                permit = rateLimiter.acquire(name);
-                pacer = rateLimiter instanceof TokenBucketRateLimiter bucket
-                        ? write -> bucket.paced(name, write) : UnaryOperator.identity();
-                throttled = () -> rateLimiter.onThrottled(name);
-            }
-            return observer.acquire(name, permit)
-                    .then(Mono.defer(() -> {
-                        if (closed.getAsBoolean()) {
-                            // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
-                            return Mono.<T>error(DbbrainClient.closedError());
-                        }
-                        counters.requests.increment();
-                        return observer.request(name, send(action, body, c, decoder, pacer), ApiTransport::requestId);
-                    }))
-                    .doOnError(DbbrainException.class, e -> {
-                        if (e.category() == ErrorCategory.THROTTLED) {
-                            counters.throttled.increment();
-                            throttled.run();
-                        }
-                    });
-        });
+        String account = c.token().isPresent() ? null : c.secretId();
+        return listener.permitWait(name, rateLimiter.acquirePermit(name, account))
+                .flatMap(permit -> {
+                    if (closed.getAsBoolean()) {
+                        // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
+                        return Mono.<T>error(DbbrainClient.closedError());
+                    }
+                    counters.requests.increment();
+                    return listener.request(name, send(action, body, c, decoder, permit), ApiTransport::requestId)
+                            .doOnError(DbbrainException.class, e -> {
+                                if (e.category() == ErrorCategory.THROTTLED) {
+                                    counters.throttled.increment();
+                                    permit.throttled();
+                                }
+                            });
+                });
     }
 
     /**
@@ -165,10 +168,10 @@ final class ApiTransport {
     }
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
-            UnaryOperator<Mono<Void>> pacer) {
+            RateLimiter.Permit permit) {
         long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
-        String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), CONTENT_TYPE,
+        String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), Tc3Signer.CONTENT_TYPE,
                 body, timestamp, ApiAction.SERVICE, extra);
         return http.post()
                 .uri(endpoint.uri())
@@ -176,7 +179,7 @@ final class ApiTransport {
                     request.responseTimeout(responseTimeout);
                     HttpHeaders h = request.requestHeaders();
                     h.set(HttpHeaderNames.HOST, endpoint.hostHeader());
-                    h.set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+                    h.set(HttpHeaderNames.CONTENT_TYPE, Tc3Signer.CONTENT_TYPE);
                     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                     h.set(HttpHeaderNames.AUTHORIZATION, authorization);
                     h.set("X-TC-Action", action.actionName());
@@ -193,7 +196,7 @@ final class ApiTransport {
                     Mono<Void> write = out.sendByteArray(Mono.just(body)).then();
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
                     // on the wire before its slot.
-                    return pacer.apply(write);
+                    return permit.write(write);
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next()
@@ -204,7 +207,7 @@ final class ApiTransport {
             Function<byte[], T> decoder) {
         int status = response.status().code();
         String name = action.actionName();
-        long declared = contentLength(response.responseHeaders());
+        long declared = BoundedBody.contentLength(response.responseHeaders());
         if (declared > maxResponseSize) {
             return Mono.error(tooLarge(name, status));
         }
@@ -212,7 +215,7 @@ final class ApiTransport {
                 .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(name, status))
                 .map(bytes -> {
                     if (status != 200) {
-                        throw new DbbrainHttpException(name, status, snippet(bytes));
+                        throw new DbbrainHttpException(name, status, BoundedBody.snippet(bytes));
                     }
                     try {
                         return decoder.apply(bytes);
@@ -250,24 +253,6 @@ final class ApiTransport {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    static long contentLength(HttpHeaders headers) {
-        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    static String snippet(byte[] bytes) {
-        String text = new String(bytes, 0, Math.min(bytes.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8);
-        text = text.replaceAll("\\s+", " ").strip();
-        return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;
     }
 
     Endpoint endpoint() {

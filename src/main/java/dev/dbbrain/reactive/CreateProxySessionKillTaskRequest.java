@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.Validation;
+
 /**
  * The parameters of CreateProxySessionKillTask: kill all sessions on the proxy nodes of one Redis instance.
  *

@@ -1,6 +1,12 @@
 package dev.dbbrain.reactive;
 
-import dev.dbbrain.reactive.internal.ClientObserver;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
+import dev.dbbrain.reactive.internal.Endpoint;
+import dev.dbbrain.reactive.internal.Failures;
+import dev.dbbrain.reactive.internal.JsonCodec;
+import dev.dbbrain.reactive.internal.Validation;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,11 +93,11 @@ public final class DbbrainClient implements AutoCloseable {
         this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
                 "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
                 b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
-                b.observer, closed::get);
+                b.listener, closed::get);
         this.watchOptions = b.watchOptions;
         this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers, b.observer);
+                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers, b.listener);
     }
 
     /**
@@ -344,7 +350,7 @@ public final class DbbrainClient implements AutoCloseable {
         private Scheduler scheduler;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private WatchOptions watchOptions = WatchOptions.defaults();
-        private ClientObserver observer = ClientObserver.NONE;
+        private DbbrainEventListener listener = DbbrainEventListener.NONE;
 
         private Builder() {
         }
@@ -602,20 +608,20 @@ public final class DbbrainClient implements AutoCloseable {
 
         /**
          * Reports the client's requests, rate-limiter waits and watches to a metrics or tracing integration; none by
-         * default. Get one from {@code dev.dbbrain.reactive.micrometer.DbbrainMicrometer} (Micrometer meters and
-         * observations); the interface itself is internal and may change.
+         * default. {@code dev.dbbrain.reactive.micrometer.DbbrainMicrometer} gives Micrometer meters and
+         * observations; extend {@link DbbrainEventListener} for your own.
          *
          * <pre>{@code
          * DbbrainClient client = DbbrainClient.builder()
-         *         .observer(DbbrainMicrometer.metrics(meterRegistry))
+         *         .eventListener(DbbrainMicrometer.metrics(meterRegistry))
          *         .build();
          * }</pre>
          *
-         * @param observer the observer, or {@code null} for none
+         * @param listener the listener, or {@code null} for none
          * @return this builder
          */
-        public Builder observer(ClientObserver observer) {
-            this.observer = observer == null ? ClientObserver.NONE : observer;
+        public Builder eventListener(DbbrainEventListener listener) {
+            this.listener = listener == null ? DbbrainEventListener.NONE : listener;
             return this;
         }
 

@@ -19,13 +19,26 @@ public final class DbbrainCredentialsException extends DbbrainException {
         this(message, false, null);
     }
 
-    DbbrainCredentialsException(String message, boolean notFound, Throwable cause) {
+    /**
+     * Creates a credentials error, saying whether the provider found nothing at all: a
+     * {@linkplain dev.dbbrain.reactive.auth.CredentialsProvider#chain chain} moves on to its next provider after a
+     * "not found" and stops at any other failure. A provider of your own throws this to take part in chains.
+     *
+     * @param message what was looked at and what was wrong; never a secret
+     * @param notFound whether nothing at all was found
+     * @param cause the underlying failure, or {@code null}
+     */
+    public DbbrainCredentialsException(String message, boolean notFound, Throwable cause) {
         super(null, ErrorCategory.AUTH, message, cause);
         this.notFound = notFound;
     }
 
-    /** Whether the provider found nothing at all (a chain then tries the next provider). */
-    boolean notFound() {
+    /**
+     * Returns whether the provider found nothing at all, in which case a chain tries its next provider.
+     *
+     * @return whether nothing was found
+     */
+    public boolean notFound() {
         return notFound;
     }
 }

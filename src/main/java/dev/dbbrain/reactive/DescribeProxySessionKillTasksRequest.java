@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.Validation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

@@ -6,8 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.scheduler.Scheduler;
@@ -271,7 +271,7 @@ final class InstancePoller {
             retireIfIdle();
         }
         for (TaskStatus status : changes) {
-            engine.observer().watchUpdated(status);
+            engine.listener().watchUpdated(status);
         }
         for (WatchSubscription s : signal) {
             s.drain();

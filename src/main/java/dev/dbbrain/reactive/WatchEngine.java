@@ -1,6 +1,5 @@
 package dev.dbbrain.reactive;
 
-import dev.dbbrain.reactive.internal.ClientObserver;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +42,7 @@ final class WatchEngine {
     private final BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe;
     private final int maxBatch;
     private final Supplier<Scheduler> defaultScheduler;
-    private final ClientObserver observer;
+    private final DbbrainEventListener listener;
     private final ConcurrentHashMap<PollerKey, InstancePoller> pollers = new ConcurrentHashMap<>();
     private final LinkedHashMap<EndedKey, Ended> ended = new LinkedHashMap<>();
     private volatile boolean closed;
@@ -51,15 +50,15 @@ final class WatchEngine {
     final AtomicInteger busy = new AtomicInteger();
 
     WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch,
-            Supplier<Scheduler> defaultScheduler, ClientObserver observer) {
+            Supplier<Scheduler> defaultScheduler, DbbrainEventListener listener) {
         this.describe = describe;
         this.maxBatch = maxBatch;
         this.defaultScheduler = defaultScheduler;
-        this.observer = observer;
+        this.listener = listener;
     }
 
-    ClientObserver observer() {
-        return observer;
+    DbbrainEventListener listener() {
+        return listener;
     }
 
     int maxBatch() {
@@ -87,7 +86,7 @@ final class WatchEngine {
         }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
         WatchSubscription subscription = new WatchSubscription(actual, options, scheduler, instanceId, taskId,
-                observer);
+                listener);
         PollerKey key = new PollerKey(instanceId, scheduler);
         for (;;) {
             InstancePoller poller = pollers.computeIfAbsent(key, k -> new InstancePoller(this, k));

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.internal.Validation;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

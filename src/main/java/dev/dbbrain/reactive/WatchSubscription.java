@@ -1,6 +1,5 @@
 package dev.dbbrain.reactive;
 
-import dev.dbbrain.reactive.internal.ClientObserver;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +26,8 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private final String instanceId;
     private final long taskId;
     private final long startedAt;
-    private final ClientObserver observer;
-    /** Set when the observer was told this watch ended: release() may run twice (cancel after terminate). */
+    private final DbbrainEventListener listener;
+    /** Set when the listener was told this watch ended: release() may run twice (cancel after terminate). */
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
@@ -42,15 +41,15 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private volatile Disposable deadline;
 
     WatchSubscription(CoreSubscriber<? super TaskInfo> actual, WatchOptions options, Scheduler scheduler,
-            String instanceId, long taskId, ClientObserver observer) {
+            String instanceId, long taskId, DbbrainEventListener listener) {
         this.actual = actual;
         this.options = options;
         this.scheduler = scheduler;
         this.instanceId = instanceId;
         this.taskId = taskId;
         this.startedAt = scheduler.now(TimeUnit.MILLISECONDS);
-        this.observer = observer;
-        observer.watchStarted();
+        this.listener = listener;
+        listener.watchStarted();
     }
 
     long taskId() {
@@ -132,7 +131,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
 
     private void release() {
         if (released.compareAndSet(false, true)) {
-            observer.watchEnded();
+            listener.watchEnded();
         }
         disposeDeadline();
         InstancePoller p = poller;

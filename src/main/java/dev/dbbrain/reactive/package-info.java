@@ -48,3 +48,4 @@
  * </ul>
  */
 package dev.dbbrain.reactive;
+

@@ -2,6 +2,8 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;

@@ -3,7 +3,9 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.time.Duration;
 import java.util.List;

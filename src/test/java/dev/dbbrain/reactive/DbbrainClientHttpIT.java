@@ -3,7 +3,9 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.internal.Tc3Signer;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -2,6 +2,7 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import dev.dbbrain.reactive.testing.SelfSignedCertificate;

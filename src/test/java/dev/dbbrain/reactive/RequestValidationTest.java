@@ -3,6 +3,7 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

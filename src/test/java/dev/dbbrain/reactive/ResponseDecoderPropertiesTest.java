@@ -3,6 +3,8 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbbrain.reactive.internal.BoundedBody;
+import dev.dbbrain.reactive.internal.JsonCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,10 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import java.net.ServerSocket;
 import java.time.Clock;

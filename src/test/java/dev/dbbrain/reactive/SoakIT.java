@@ -2,8 +2,10 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.emulator.EmulatorStats;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.LossyProxy;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +54,7 @@ class TemporaryCredentialsLimiterIT {
 
         assertThat(ids).hasSize(6).doesNotHaveDuplicates();
         assertThat(next.get()).as("credentials resolved, once per call").isEqualTo(6);
-        assertThat(TokenBucketRateLimiter.shared(rotating).state(ACTION).granted())
+        assertThat(ApiTransport.sharedLimiter(rotating).state(ACTION).granted())
                 .as("permits the provider's one bucket granted across three SecretIds").isEqualTo(6);
     }
 }

@@ -2,7 +2,9 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.LossyProxy;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.handler.timeout.ReadTimeoutException;

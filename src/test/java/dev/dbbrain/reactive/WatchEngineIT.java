@@ -2,6 +2,9 @@ package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.RateLimiterState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

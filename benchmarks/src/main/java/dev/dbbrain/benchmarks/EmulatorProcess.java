@@ -1,11 +1,11 @@
 package dev.dbbrain.benchmarks;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
-import dev.dbbrain.reactive.Credentials;
-import dev.dbbrain.reactive.CredentialsProvider;
 import dev.dbbrain.reactive.DbbrainClient;
-import dev.dbbrain.reactive.RateLimiter;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

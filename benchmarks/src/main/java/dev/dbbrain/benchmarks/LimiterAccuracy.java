@@ -1,6 +1,6 @@
 package dev.dbbrain.benchmarks;
 
-import dev.dbbrain.reactive.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;

@@ -1,7 +1,7 @@
 package dev.dbbrain.benchmarks;
 
-import dev.dbbrain.reactive.RateLimiter;
-import dev.dbbrain.reactive.RateLimiterState;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.RateLimiterState;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;

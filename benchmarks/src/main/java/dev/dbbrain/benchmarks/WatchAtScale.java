@@ -1,8 +1,8 @@
 package dev.dbbrain.benchmarks;
 
-import dev.dbbrain.reactive.Credentials;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.TaskInfo;
+import dev.dbbrain.reactive.auth.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

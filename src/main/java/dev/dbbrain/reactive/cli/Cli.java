@@ -1,11 +1,12 @@
 package dev.dbbrain.reactive.cli;
 
-import dev.dbbrain.reactive.Credentials;
-import dev.dbbrain.reactive.CredentialsProvider;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DbbrainException;
-import dev.dbbrain.reactive.RateLimiter;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -196,7 +197,7 @@ final class Cli {
         String redis = args.get("redis", null);
         RateLimiter limiter;
         try {
-            limiter = redis != null ? RateLimiter.redis(redis).build() : RateLimiter.builder().build();
+            limiter = redis != null ? RedisRateLimiter.builder(redis).build() : RateLimiter.builder().build();
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--redis: " + e.getMessage());
         }

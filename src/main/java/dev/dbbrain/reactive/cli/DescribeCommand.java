@@ -1,7 +1,6 @@
 package dev.dbbrain.reactive.cli;
 
 import dev.dbbrain.reactive.ClientStats;
-import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksResponse;
 import dev.dbbrain.reactive.TaskInfo;
@@ -55,8 +54,7 @@ record DescribeCommand(Cli cli) implements Command {
                 TaskInfo task = response.tasks().stream().filter(t -> t.asyncRequestId() == id).findFirst().orElse(null);
                 if (task == null) {
                     missing++;
-                    output.error(instance, new DbbrainApiException("DescribeProxySessionKillTasks", "TaskNotFound",
-                            "no task " + id + " on instance " + instance, response.requestId()));
+                    output.notReported(instance, id, response.requestId());
                 } else {
                     output.task(task);
                     failed += task.status() == TaskStatus.FAILED ? 1 : 0;

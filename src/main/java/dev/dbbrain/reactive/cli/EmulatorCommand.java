@@ -1,6 +1,6 @@
 package dev.dbbrain.reactive.cli;
 
-import dev.dbbrain.reactive.Credentials;
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;

@@ -103,10 +103,26 @@ final class Output {
     }
 
     synchronized void error(String context, Throwable e) {
-        String code = code(e);
         String requestId = e instanceof DbbrainException d ? d.requestId() : null;
         String action = e instanceof DbbrainException d ? d.action() : null;
         String message = e instanceof DbbrainApiException api ? api.errorMessage() : e.getMessage();
+        write(context, code(e), message, requestId, action, e instanceof DbbrainWatchException w ? w : null);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+    }
+
+    /**
+     * A task that a Describe answer did not list: the CLI's own finding (code {@code TaskNotReported}, like the
+     * {@code Watch…} codes), not an error code of the service.
+     */
+    synchronized void notReported(String instance, long taskId, String requestId) {
+        write(instance, "TaskNotReported", "the service reported no task " + taskId + " on instance " + instance,
+                requestId, "DescribeProxySessionKillTasks", null);
+    }
+
+    private void write(String context, String code, String message, String requestId, String action,
+            DbbrainWatchException watch) {
         if (json) {
             ObjectNode node = mapper.createObjectNode();
             ObjectNode error = node.putObject("error");
@@ -117,19 +133,16 @@ final class Output {
             if (context != null) {
                 error.put("context", context);
             }
-            if (e instanceof DbbrainWatchException w) {
-                error.put("reason", w.reason().name());
-                error.put("asyncRequestId", w.asyncRequestId());
-                error.put("lastStatus", w.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+            if (watch != null) {
+                error.put("reason", watch.reason().name());
+                error.put("asyncRequestId", watch.asyncRequestId());
+                error.put("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
             }
             out.println(mapper.writeValueAsString(node));
             out.flush();
         } else {
             err.println(printable("error: " + (context == null ? "" : context + ": ") + code + ": " + message
                     + (requestId == null || requestId.isEmpty() ? "" : " (RequestId " + requestId + ")")));
-        }
-        if (verbose) {
-            e.printStackTrace(err);
         }
     }
 

@@ -15,11 +15,11 @@ final class ApiProcessor {
 
     private final Clock clock;
     private final SignatureVerifier verifier;
-    private final RateLimiter rateLimiter;
+    private final ActionRateLimit rateLimiter;
     private final KillTaskService service;
     private final StsService sts;
 
-    ApiProcessor(Clock clock, SignatureVerifier verifier, RateLimiter rateLimiter, KillTaskService service,
+    ApiProcessor(Clock clock, SignatureVerifier verifier, ActionRateLimit rateLimiter, KillTaskService service,
             StsService sts) {
         this.clock = clock;
         this.verifier = verifier;

@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.TaskInfo;
+import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -10,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -85,7 +87,7 @@ public final class DbbrainEmulator implements AutoCloseable {
                 new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat())), settings.maxAsyncRequestIds());
         CredentialStore credentials = new CredentialStore(settings.credentials());
         ApiProcessor processor = new ApiProcessor(clock, new SignatureVerifier(credentials),
-                new RateLimiter(settings.rateLimit()), service, new StsService(credentials));
+                new ActionRateLimit(settings.rateLimit()), service, new StsService(credentials));
         EmulatorHandler handler = new EmulatorHandler(clock, traffic, new FaultInjector(settings.faults(), random),
                 processor, () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
         warmUp();

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.TaskStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -33,25 +33,25 @@ record KillTask(long asyncRequestId, String instanceId, long createdAtMillis, lo
         long elapsed = now - createdAtMillis;
         int n = workProxies.size();
         if (elapsed < 0 || elapsed < stepMillis) {
-            return snapshot(TaskStatus.CREATED, 0);
+            return snapshot(TaskPhase.CREATED, 0);
         }
         if (elapsed < 2 * stepMillis) {
-            return snapshot(TaskStatus.CHOSEN, 0);
+            return snapshot(TaskPhase.CHOSEN, 0);
         }
         int completed = stepMillis == 0 ? n : (int) Math.min(n, elapsed / stepMillis - 2);
         if (completed < n) {
-            return snapshot(TaskStatus.RUNNING, completed);
+            return snapshot(TaskPhase.RUNNING, completed);
         }
-        return snapshot(failingProxies.isEmpty() ? TaskStatus.FINISHED : TaskStatus.FAILED, n);
+        return snapshot(failingProxies.isEmpty() ? TaskPhase.FINISHED : TaskPhase.FAILED, n);
     }
 
-    private Snapshot snapshot(TaskStatus status, int completed) {
+    private Snapshot snapshot(TaskPhase status, int completed) {
         List<String> finished = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String proxy : workProxies.subList(0, completed)) {
             (failingProxies.contains(proxy) ? failed : finished).add(proxy);
         }
-        boolean started = status.compareTo(TaskStatus.RUNNING) >= 0;
+        boolean started = status.compareTo(TaskPhase.RUNNING) >= 0;
         return new Snapshot(this, status, completed * 100 / workProxies.size(), finished, failed,
                 started ? createdAtMillis + 2 * stepMillis : -1,
                 status.terminal() ? createdAtMillis + (2L + workProxies.size()) * stepMillis : -1);
@@ -68,7 +68,7 @@ record KillTask(long asyncRequestId, String instanceId, long createdAtMillis, lo
      * @param startMillis when it started running, or -1 before that
      * @param endMillis when it became terminal, or -1 before that
      */
-    record Snapshot(KillTask task, TaskStatus status, int progress, List<String> finishedProxies,
+    record Snapshot(KillTask task, TaskPhase status, int progress, List<String> finishedProxies,
             List<String> failedProxies, long startMillis, long endMillis) {
 
         Snapshot {

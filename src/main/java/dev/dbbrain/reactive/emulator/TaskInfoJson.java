@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.TaskInfo;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;

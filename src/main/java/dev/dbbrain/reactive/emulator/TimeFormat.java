@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.emulator;
 
+import dev.dbbrain.reactive.TaskInfo;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

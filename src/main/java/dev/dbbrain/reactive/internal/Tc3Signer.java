@@ -42,6 +42,11 @@ public final class Tc3Signer {
 
     /** The algorithm name that starts the Authorization header and the string to sign. */
     public static final String ALGORITHM = "TC3-HMAC-SHA256";
+    /**
+     * The Content-Type the Java SDK signs and sends. The header sent must be byte-identical to the signed value, so
+     * it is one constant used for both.
+     */
+    public static final String CONTENT_TYPE = "application/json; charset=utf-8";
     /** The terminator of every credential scope. */
     public static final String TERMINATOR = "tc3_request";
 

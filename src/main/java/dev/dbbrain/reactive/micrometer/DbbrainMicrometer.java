@@ -1,7 +1,7 @@
 package dev.dbbrain.reactive.micrometer;
 
 import dev.dbbrain.reactive.DbbrainClient;
-import dev.dbbrain.reactive.internal.ClientObserver;
+import dev.dbbrain.reactive.DbbrainEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -9,11 +9,11 @@ import java.util.Objects;
 
 /**
  * Micrometer meters and observations for a {@link DbbrainClient}: pass one of these to
- * {@link DbbrainClient.Builder#observer}. Under Spring Boot the auto-configuration does it for you.
+ * {@link DbbrainClient.Builder#eventListener}. Under Spring Boot the auto-configuration does it for you.
  *
  * <pre>{@code
  * DbbrainClient client = DbbrainClient.builder()
- *         .observer(DbbrainMicrometer.metrics(meterRegistry))
+ *         .eventListener(DbbrainMicrometer.metrics(meterRegistry))
  *         .build();
  * }</pre>
  *
@@ -49,13 +49,13 @@ public final class DbbrainMicrometer {
      * Meters only, no tracing: every meter above, recorded in {@code registry}.
      *
      * @param registry where the meters go
-     * @return an observer for {@link DbbrainClient.Builder#observer}
+     * @return a listener for {@link DbbrainClient.Builder#eventListener}
      */
-    public static ClientObserver metrics(MeterRegistry registry) {
+    public static DbbrainEventListener metrics(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry must not be null");
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(registry));
-        return new MicrometerObserver(registry, observations);
+        return new MicrometerListener(registry, observations);
     }
 
     /**
@@ -65,10 +65,10 @@ public final class DbbrainMicrometer {
      *
      * @param registry where the limiter and watch meters go
      * @param observations where request observations go
-     * @return an observer for {@link DbbrainClient.Builder#observer}
+     * @return a listener for {@link DbbrainClient.Builder#eventListener}
      */
-    public static ClientObserver observations(MeterRegistry registry, ObservationRegistry observations) {
-        return new MicrometerObserver(Objects.requireNonNull(registry, "registry must not be null"),
+    public static DbbrainEventListener observations(MeterRegistry registry, ObservationRegistry observations) {
+        return new MicrometerListener(Objects.requireNonNull(registry, "registry must not be null"),
                 Objects.requireNonNull(observations, "observations must not be null"));
     }
 }

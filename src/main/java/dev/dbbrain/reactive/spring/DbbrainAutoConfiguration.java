@@ -79,7 +79,7 @@ public class DbbrainAutoConfiguration {
     static class MicrometerConfiguration {
 
         /**
-         * Gives the client the Micrometer observer when a meter registry exists; applied before the application's
+         * Gives the client the Micrometer listener when a meter registry exists; applied before the application's
          * customizers, which may replace it.
          */
         @Bean
@@ -92,7 +92,7 @@ public class DbbrainAutoConfiguration {
                     return;
                 }
                 ObservationRegistry observationRegistry = observations.getIfUnique();
-                builder.observer(observationRegistry == null ? DbbrainMicrometer.metrics(registry)
+                builder.eventListener(observationRegistry == null ? DbbrainMicrometer.metrics(registry)
                         : DbbrainMicrometer.observations(registry, observationRegistry));
             };
         }

@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive.spring;
 
 import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.Language;
 
 /**
  * Adjusts the builder of the auto-configured {@link DbbrainClient} after the {@code dbbrain.*} properties are

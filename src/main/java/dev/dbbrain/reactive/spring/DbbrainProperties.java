@@ -1,10 +1,12 @@
 package dev.dbbrain.reactive.spring;
 
-import dev.dbbrain.reactive.Credentials;
 import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.DbbrainDecodingException;
 import dev.dbbrain.reactive.Language;
-import dev.dbbrain.reactive.RateLimiter;
 import dev.dbbrain.reactive.WatchOptions;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.internal.Endpoint;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -124,12 +126,12 @@ public class DbbrainProperties implements Validator {
                     throw new IllegalArgumentException("must not be blank");
                 }
             });
-            apply.set("rateLimit.redis.keyPrefix", () -> RateLimiter.redis(redis.uri).keyPrefix(redis.keyPrefix));
+            apply.set("rateLimit.redis.keyPrefix", () -> dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter.builder(redis.uri).keyPrefix(redis.keyPrefix));
             apply.set("rateLimit.redis.commandTimeout",
-                    () -> RateLimiter.redis(redis.uri).commandTimeout(redis.commandTimeout));
+                    () -> dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter.builder(redis.uri).commandTimeout(redis.commandTimeout));
             if (redis.fallbackReplicas != null) {
                 apply.set("rateLimit.redis.fallbackReplicas",
-                        () -> RateLimiter.redis(redis.uri).fallBackLocally(redis.fallbackReplicas));
+                        () -> dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter.builder(redis.uri).fallBackLocally(redis.fallbackReplicas));
             }
         }
         apply.set("rateLimit", () -> {

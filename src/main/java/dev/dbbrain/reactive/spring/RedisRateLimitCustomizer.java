@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive.spring;
 
-import dev.dbbrain.reactive.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
 import io.lettuce.core.RedisClient;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.Ordered;
@@ -18,7 +19,7 @@ final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, Disposa
     RedisRateLimitCustomizer(DbbrainProperties.RateLimit settings) {
         DbbrainProperties.Redis r = settings.getRedis();
         try {
-            RateLimiter.RedisBuilder builder = RateLimiter.redis(redis, r.getUri()).keyPrefix(r.getKeyPrefix())
+            RedisRateLimiter.Builder builder = RedisRateLimiter.builder(redis, r.getUri()).keyPrefix(r.getKeyPrefix())
                     .commandTimeout(r.getCommandTimeout());
             if (settings.getPermitsPerSecond() != null) {
                 builder.permitsPerSecond(settings.getPermitsPerSecond());

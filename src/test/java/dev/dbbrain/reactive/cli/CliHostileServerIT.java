@@ -2,8 +2,8 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbbrain.reactive.Credentials;
-import dev.dbbrain.reactive.CredentialsProvider;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.buffer.Unpooled;

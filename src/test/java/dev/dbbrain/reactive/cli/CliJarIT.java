@@ -2,6 +2,10 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,10 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
-import dev.dbbrain.reactive.Credentials;
-import dev.dbbrain.reactive.DbbrainClient;
-import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

@@ -211,7 +211,7 @@ class CliTest {
     @Test
     void describeOfAnUnknownTaskExitsThreeAndEndsWithASummary() {
         assertThat(run("describe", "--emulator", "--instance", "crs-demo0001", "--task", "5")).isEqualTo(3);
-        assertThat(err()).contains("TaskNotFound");
+        assertThat(err()).contains("TaskNotReported");
         assertThat(out()).contains("1 task(s): 0 finished, 0 failed, 1 error(s)");
     }
 

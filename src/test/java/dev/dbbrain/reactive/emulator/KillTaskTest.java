@@ -18,16 +18,16 @@ class KillTaskTest {
     @Test
     void statusChangesExactlyAtEachStepBoundary() {
         KillTask task = task(100, Set.of());
-        assertThat(task.at(10_000).status()).isEqualTo(TaskStatus.CREATED);
-        assertThat(task.at(10_099).status()).isEqualTo(TaskStatus.CREATED);
-        assertThat(task.at(10_100).status()).isEqualTo(TaskStatus.CHOSEN);
-        assertThat(task.at(10_200).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(task.at(10_000).status()).isEqualTo(TaskPhase.CREATED);
+        assertThat(task.at(10_099).status()).isEqualTo(TaskPhase.CREATED);
+        assertThat(task.at(10_100).status()).isEqualTo(TaskPhase.CHOSEN);
+        assertThat(task.at(10_200).status()).isEqualTo(TaskPhase.RUNNING);
         assertThat(task.at(10_299).progress()).isZero();
         assertThat(task.at(10_300).progress()).isEqualTo(33);
         assertThat(task.at(10_400).progress()).isEqualTo(66);
-        assertThat(task.at(10_499).status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(task.at(10_499).status()).isEqualTo(TaskPhase.RUNNING);
         KillTask.Snapshot done = task.at(10_500);
-        assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(done.status()).isEqualTo(TaskPhase.FINISHED);
         assertThat(done.progress()).isEqualTo(100);
         assertThat(done.startMillis()).isEqualTo(10_200);
         assertThat(done.endMillis()).isEqualTo(10_500);
@@ -38,11 +38,11 @@ class KillTaskTest {
     void oneFailedProxyMakesTheTaskFailedOnlyWhenAllAreDone() {
         KillTask task = task(100, Set.of("p-1"));
         KillTask.Snapshot running = task.at(10_300);
-        assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(running.status()).isEqualTo(TaskPhase.RUNNING);
         assertThat(running.failedProxies()).containsExactly("p-1");
         assertThat(running.endMillis()).isEqualTo(-1);
         KillTask.Snapshot failed = task.at(10_500);
-        assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.status()).isEqualTo(TaskPhase.FAILED);
         assertThat(failed.finishedProxies()).containsExactly("p-2", "p-3");
         assertThat(failed.progress()).isEqualTo(100);
     }
@@ -50,8 +50,8 @@ class KillTaskTest {
     @Test
     void zeroStepIsTerminalAtOnceAndAClockBeforeCreationIsCreated() {
         KillTask task = task(0, Set.of());
-        assertThat(task.at(10_000).status()).isEqualTo(TaskStatus.FINISHED);
-        assertThat(task.at(9_999).status()).isEqualTo(TaskStatus.CREATED);
+        assertThat(task.at(10_000).status()).isEqualTo(TaskPhase.FINISHED);
+        assertThat(task.at(9_999).status()).isEqualTo(TaskPhase.CREATED);
         assertThat(task(100, Set.of()).at(0).startMillis()).isEqualTo(-1);
     }
 

@@ -1,7 +1,8 @@
 package dev.dbbrain.reactive.emulator;
 
-import dev.dbbrain.reactive.testing.MutableClock;
+import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.internal.Tc3Signer;
+import dev.dbbrain.reactive.testing.MutableClock;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;

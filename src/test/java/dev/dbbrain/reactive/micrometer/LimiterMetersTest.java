@@ -2,8 +2,8 @@ package dev.dbbrain.reactive.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbbrain.reactive.RateLimiter;
-import dev.dbbrain.reactive.internal.ClientObserver;
+import dev.dbbrain.reactive.DbbrainEventListener;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +33,7 @@ class LimiterMetersTest {
             return time.now(TimeUnit.NANOSECONDS);
         }
     });
-    private final ClientObserver observer = DbbrainMicrometer.metrics(registry);
+    private final DbbrainEventListener observer = DbbrainMicrometer.metrics(registry);
     private final RateLimiter limiter = RateLimiter.builder().permitsPerSecond(10).burst(1).scheduler(time).build();
 
     @AfterEach
@@ -47,7 +47,7 @@ class LimiterMetersTest {
 
     @Test
     void eachGrantedWaitIsTimedOnTheRegistrysClockAndTheQueueFollowsTheWaiters() {
-        Disposable waits = Flux.range(0, 3).flatMap(i -> observer.acquire("Describe", limiter.acquire("Describe")))
+        Disposable waits = Flux.range(0, 3).flatMap(i -> observer.permitWait("Describe", limiter.acquire("Describe")))
                 .subscribe();
         // One permit at once (burst 1), the others queued: a permit every 100 ms.
         assertThat(queued()).isEqualTo(2);
@@ -65,8 +65,8 @@ class LimiterMetersTest {
 
     @Test
     void aCancelledWaitLeavesTheQueueAndIsNotTimed() {
-        observer.acquire("Create", limiter.acquire("Create")).subscribe();
-        Disposable second = observer.acquire("Create", limiter.acquire("Create")).subscribe();
+        observer.permitWait("Create", limiter.acquire("Create")).subscribe();
+        Disposable second = observer.permitWait("Create", limiter.acquire("Create")).subscribe();
         assertThat(queued()).isEqualTo(1);
 
         second.dispose();
@@ -78,16 +78,16 @@ class LimiterMetersTest {
 
     @Test
     void clientsReportingToOneRegistryAddUpInTheGauges() {
-        ClientObserver other = DbbrainMicrometer.metrics(registry);
+        DbbrainEventListener other = DbbrainMicrometer.metrics(registry);
         observer.watchStarted();
         other.watchStarted();
         other.watchStarted();
         assertThat(registry.get("dbbrain.watch.active").gauge().value()).isEqualTo(3);
         other.watchEnded();
         assertThat(registry.get("dbbrain.watch.active").gauge().value()).isEqualTo(2);
-        Mono<Void> never = observer.acquire("Describe", Mono.never());
+        Mono<Void> never = observer.permitWait("Describe", Mono.<Void>never());
         Disposable waiting = never.subscribe();
-        Disposable waitingToo = other.acquire("Describe", Mono.never()).subscribe();
+        Disposable waitingToo = other.permitWait("Describe", Mono.never()).subscribe();
         assertThat(queued()).isEqualTo(2);
         waiting.dispose();
         waitingToo.dispose();

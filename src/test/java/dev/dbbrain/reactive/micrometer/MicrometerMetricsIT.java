@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.CreateProxySessionKillTaskResponse;
-import dev.dbbrain.reactive.Credentials;
 import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksResponse;
-import dev.dbbrain.reactive.RateLimiter;
 import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.TaskStatus;
 import dev.dbbrain.reactive.WatchOptions;
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -55,7 +55,7 @@ class MicrometerMetricsIT {
     private DbbrainClient client(Credentials credentials, int maxRetries, RateLimiter limiter) {
         DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(credentials)
                 .maxRetries(maxRetries).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
-                .rateLimiter(limiter).observer(DbbrainMicrometer.metrics(registry)).build();
+                .rateLimiter(limiter).eventListener(DbbrainMicrometer.metrics(registry)).build();
         clients.add(client);
         return client;
     }
@@ -112,7 +112,7 @@ class MicrometerMetricsIT {
         emulator = null;
         DbbrainClient refused = DbbrainClient.builder().endpoint("http://127.0.0.1:" + port)
                 .credentials(Credentials.of(ID, KEY)).maxRetries(0).rateLimiter(RateLimiter.unlimited())
-                .observer(DbbrainMicrometer.metrics(registry)).build();
+                .eventListener(DbbrainMicrometer.metrics(registry)).build();
         clients.add(refused);
         refused.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1))
                 .onErrorResume(e -> Mono.empty()).block(WAIT);

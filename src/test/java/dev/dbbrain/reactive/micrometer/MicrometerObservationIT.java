@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.CreateProxySessionKillTaskResponse;
-import dev.dbbrain.reactive.Credentials;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksResponse;
-import dev.dbbrain.reactive.RateLimiter;
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -60,7 +60,7 @@ class MicrometerObservationIT {
                 requestContexts.add(request.currentContextView()));
         client = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
                 .httpClient(http).maxRetries(0).rateLimiter(RateLimiter.unlimited())
-                .observer(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
+                .eventListener(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
     }
 
     @AfterEach
@@ -116,7 +116,7 @@ class MicrometerObservationIT {
     void aFailedRequestIsObservedWithItsErrorAndCodeAndTheRequestIdOfTheAnswer() {
         DbbrainClient wrong = DbbrainClient.builder().endpoint(emulator.endpoint())
                 .credentials(Credentials.of(ID, "wrong-key")).maxRetries(0).rateLimiter(RateLimiter.unlimited())
-                .observer(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
+                .eventListener(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
         try {
             Throwable error = wrong.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1))
                     .then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
@@ -139,7 +139,7 @@ class MicrometerObservationIT {
         emulator = DbbrainEmulator.builder().credentials(ID, KEY).latency(Duration.ofSeconds(20)).start();
         DbbrainClient slow = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
                 .maxRetries(0).rateLimiter(RateLimiter.unlimited())
-                .observer(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
+                .eventListener(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
         try {
             Object result = slow.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1))
                     .map(Object.class::cast).timeout(Duration.ofMillis(300), Mono.just("gave up")).block(WAIT);

@@ -1,6 +1,6 @@
 package dev.dbbrain.dashboard;
 
-import dev.dbbrain.reactive.Credentials;
+import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.spring.DbbrainClientCustomizer;
 import java.security.SecureRandom;

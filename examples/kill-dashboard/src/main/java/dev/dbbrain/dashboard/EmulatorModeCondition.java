@@ -1,6 +1,6 @@
 package dev.dbbrain.dashboard;
 
-import dev.dbbrain.reactive.CredentialsProvider;
+import dev.dbbrain.reactive.auth.CredentialsProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,0 +1,152 @@
+package dev.dbbrain.reactive.micrometer;
+
+import dev.dbbrain.reactive.DbbrainEventListener;
+import dev.dbbrain.reactive.TaskStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/** Records a client's requests, limiter waits and watches in Micrometer. */
+final class MicrometerListener extends DbbrainEventListener {
+
+    static final String REQUESTS = "dbbrain.client.requests";
+    static final String LIMITER_WAIT = "dbbrain.limiter.wait";
+    static final String LIMITER_QUEUED = "dbbrain.limiter.queued";
+    static final String WATCH_ACTIVE = "dbbrain.watch.active";
+    static final String WATCH_UPDATES = "dbbrain.watch.updates";
+
+    /**
+     * The gauges' values, one set per registry: a gauge registered twice under one name is the first one, so every
+     * client reporting to a registry adds into the same numbers. Weak keys: a registry that goes away takes its
+     * entry along (the values do not refer to it).
+     */
+    private static final Map<MeterRegistry, Gauges> GAUGES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Gauges(AtomicInteger queued, AtomicInteger activeWatches) {
+    }
+
+    private final MeterRegistry registry;
+    private final ObservationRegistry observations;
+    private final Gauges gauges;
+    private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+    private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
+
+    MicrometerListener(MeterRegistry registry, ObservationRegistry observations) {
+        this.registry = registry;
+        this.observations = observations;
+        this.gauges = GAUGES.computeIfAbsent(registry, r -> {
+            Gauges g = new Gauges(new AtomicInteger(), new AtomicInteger());
+            Gauge.builder(LIMITER_QUEUED, g.queued(), AtomicInteger::get).strongReference(true)
+                    .description("Requests waiting for a rate-limiter permit").register(r);
+            Gauge.builder(WATCH_ACTIVE, g.activeWatches(), AtomicInteger::get).strongReference(true)
+                    .description("Watch subscribers not ended").register(r);
+            return g;
+        });
+        for (TaskStatus status : TaskStatus.values()) {
+            updates.put(status, Counter.builder(WATCH_UPDATES).tag("status", status.name().toLowerCase(Locale.ROOT))
+                    .description("Task state changes seen by watches").register(registry));
+        }
+    }
+
+    @Override
+    public <T> Mono<T> request(String action, Mono<T> exchange, Function<? super T, String> requestId) {
+        return Mono.deferContextual(context -> {
+            Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+            Observation observation = Observation.createNotStarted(REQUESTS, observations)
+                    .contextualName(action)
+                    .parentObservation(parent)
+                    .lowCardinalityKeyValue(RequestTags.ACTION, action);
+            observation.start();
+            AtomicBoolean stopped = new AtomicBoolean();
+            return exchange
+                    .doOnSuccess(answer -> {
+                        if (stopped.compareAndSet(false, true)) {
+                            String id = answer == null ? null : requestId.apply(answer);
+                            if (id != null) {
+                                observation.highCardinalityKeyValue(RequestTags.REQUEST_ID, id);
+                            }
+                            stop(observation, RequestTags.SUCCESS, RequestTags.NONE);
+                        }
+                    })
+                    .doOnError(error -> {
+                        if (stopped.compareAndSet(false, true)) {
+                            String id = RequestTags.requestId(error);
+                            if (id != null) {
+                                observation.highCardinalityKeyValue(RequestTags.REQUEST_ID, id);
+                            }
+                            observation.error(error);
+                            stop(observation, RequestTags.outcome(error), RequestTags.errorCode(error));
+                        }
+                    })
+                    .doOnCancel(() -> {
+                        if (stopped.compareAndSet(false, true)) {
+                            stop(observation, RequestTags.CANCELLED, RequestTags.NONE);
+                        }
+                    })
+                    .contextWrite(c -> c.put(ObservationThreadLocalAccessor.KEY, observation));
+        });
+    }
+
+    private static void stop(Observation observation, String outcome, String errorCode) {
+        observation.lowCardinalityKeyValue(RequestTags.OUTCOME, outcome)
+                .lowCardinalityKeyValue(RequestTags.ERROR_CODE, errorCode)
+                .stop();
+    }
+
+    @Override
+    public <T> Mono<T> permitWait(String action, Mono<T> acquire) {
+        Timer wait = waits.computeIfAbsent(action, a -> Timer.builder(LIMITER_WAIT).tag(RequestTags.ACTION, a)
+                .description("Wait for a rate-limiter permit").register(registry));
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(registry);
+            AtomicBoolean left = new AtomicBoolean();
+            Runnable leave = () -> {
+                if (left.compareAndSet(false, true)) {
+                    gauges.queued().decrementAndGet();
+                }
+            };
+            gauges.queued().incrementAndGet();
+            return acquire
+                    .doOnSuccess(v -> {
+                        leave.run();
+                        sample.stop(wait);
+                    })
+                    .doOnError(e -> leave.run())
+                    .doOnCancel(leave);
+        });
+    }
+
+    @Override
+    public void watchStarted() {
+        gauges.activeWatches().incrementAndGet();
+    }
+
+    @Override
+    public void watchEnded() {
+        gauges.activeWatches().decrementAndGet();
+    }
+
+    @Override
+    public void watchUpdated(TaskStatus status) {
+        updates.get(status).increment();
+    }
+
+    @Override
+    public String toString() {
+        return "DbbrainMicrometer[" + registry.getClass().getSimpleName() + "]";
+    }
+}

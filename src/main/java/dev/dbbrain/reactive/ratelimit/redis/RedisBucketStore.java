@@ -1,0 +1,250 @@
+package dev.dbbrain.reactive.ratelimit.redis;
+
+import dev.dbbrain.reactive.internal.TimeSource;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The Redis side of {@link RedisLimiter}: one Lua script, run atomically by Redis over one small hash per
+ * (SecretId hash, action), on Redis's own clock ({@code TIME}), so every JVM sees the same schedule.
+ *
+ * <p>The script hands out <em>reservations</em> on a GCRA schedule (a token bucket written as "the theoretical
+ * arrival time {@code t} of the next permit"): an acquire takes the slot {@code max(now, t - tolerance)} and moves
+ * {@code t} one interval on, so it always succeeds in one round trip and answers how long to wait; nobody polls or
+ * retries a compare-and-swap, so no JVM can starve another. A refund (a waiter cancelled before its slot) steps
+ * {@code t} back when the slot is the latest reservation; otherwise the slot goes on a short list of returned slots
+ * that the next acquirers take first. Either way no two grants ever share a slot, so the schedule — and the limit —
+ * holds whatever is cancelled. The key expires when {@code t} has passed: from then on the bucket is full, exactly
+ * as if the key did not exist, so expiry loses nothing.
+ *
+ * <p>Only this class touches Lettuce, so the core library loads without it. Numbers cross as strings: Redis's Lua
+ * would print a 16-digit microsecond timestamp with 14 significant digits.
+ */
+final class RedisBucketStore {
+
+    static final String SCRIPT = """
+            -- KEYS[1]: one bucket. Fields: t = when the next permit is due at the steady pace (microseconds,
+            -- Redis clock); f = slots handed back by cancelled waiters, ascending. ARGV[1]: a = acquire,
+            -- r = refund ARGV[4] (slot) reserved as ARGV[5] (t after it, -1 for a returned slot), p = push t on
+            -- by ARGV[4] microseconds. ARGV[2]: microseconds between permits; ARGV[3]: burst tolerance.
+            if redis.replicate_commands then pcall(redis.replicate_commands) end
+            local clock = redis.call('TIME')
+            local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+            local interval = tonumber(ARGV[2])
+            local tolerance = tonumber(ARGV[3])
+            local t = tonumber(redis.call('HGET', KEYS[1], 't') or now)
+            local free = {}
+            local stored = redis.call('HGET', KEYS[1], 'f')
+            if stored then
+              for s in string.gmatch(stored, '%d+') do
+                local slot = tonumber(s)
+                if slot >= now then free[#free + 1] = slot end
+              end
+            end
+            local result
+            if ARGV[1] == 'a' then
+              if #free > 0 then
+                local slot = table.remove(free, 1)
+                result = {slot - now, slot, -1}
+              else
+                local slot = math.max(now, t - tolerance)
+                t = math.max(t, now) + interval
+                result = {slot - now, slot, t}
+              end
+            elseif ARGV[1] == 'r' then
+              local slot = tonumber(ARGV[4])
+              local after = tonumber(ARGV[5])
+              if after >= 0 and after == t then
+                t = after - interval
+              elseif slot >= now and #free < 256 then
+                free[#free + 1] = slot
+                table.sort(free)
+              end
+              result = {0, 0, t}
+            else
+              t = math.max(t, now) + tonumber(ARGV[4])
+              result = {0, 0, t}
+            end
+            redis.call('HSET', KEYS[1], 't', string.format('%.0f', t))
+            if #free > 0 then
+              local parts = {}
+              for i, slot in ipairs(free) do parts[i] = string.format('%.0f', slot) end
+              redis.call('HSET', KEYS[1], 'f', table.concat(parts, ' '))
+            else
+              redis.call('HDEL', KEYS[1], 'f')
+            end
+            redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((t - now) / 1000) + 1))
+            return {string.format('%.0f', result[1]), string.format('%.0f', result[2]),
+              string.format('%.0f', result[3])}
+            """;
+
+    static final String DIGEST = sha1(SCRIPT);
+
+    /** A reservation: wait {@code waitMicros}, for {@code slot} (Redis clock); {@code after} identifies it to a refund. */
+    record Reservation(long waitMicros, long slot, long after) {
+    }
+
+    /**
+     * How long opening a connection may take: a first connection also starts Lettuce's event loops, which takes a
+     * cold JVM far longer than a command; counted against the command timeout it would open an outage at start-up.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final boolean ownsClient;
+    private final Duration commandTimeout;
+    private final TimeSource time;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
+            new AtomicReference<>();
+    /** The connection that has answered a call: later calls on it get the command timeout. */
+    private volatile StatefulRedisConnection<String, String> answered;
+
+    private RedisBucketStore(RedisClient client, RedisURI uri, boolean ownsClient, Duration commandTimeout,
+            TimeSource time) {
+        this.client = client;
+        this.uri = uri;
+        this.ownsClient = ownsClient;
+        this.commandTimeout = commandTimeout;
+        this.time = time;
+    }
+
+    /** A store with a client of its own: reconnects only when asked (on the limiter's probe), never buffers. */
+    static RedisBucketStore create(String redisUri, Duration commandTimeout, TimeSource time) {
+        RedisURI uri = parse(redisUri);
+        RedisClient client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        return new RedisBucketStore(client, uri, true, commandTimeout, time);
+    }
+
+    /** A store on the caller's client; its options (reconnection, buffering) stay the caller's. */
+    static RedisBucketStore create(Object client, String redisUri, Duration commandTimeout, TimeSource time) {
+        return new RedisBucketStore((RedisClient) client, parse(redisUri), false, commandTimeout, time);
+    }
+
+    private static RedisURI parse(String redisUri) {
+        try {
+            return RedisURI.create(redisUri);
+        } catch (RuntimeException e) {
+            // The message of Lettuce's exception may repeat the URI, and with it a password.
+            throw new IllegalArgumentException("redisUri is not a valid Redis URI (redis://host:port)");
+        }
+    }
+
+    Mono<Reservation> acquire(String key, long intervalMicros, long toleranceMicros) {
+        return run(key, "a", Long.toString(intervalMicros), Long.toString(toleranceMicros));
+    }
+
+    Mono<Reservation> refund(String key, long intervalMicros, Reservation reservation) {
+        return run(key, "r", Long.toString(intervalMicros), "0", Long.toString(reservation.slot()),
+                Long.toString(reservation.after()));
+    }
+
+    Mono<Reservation> delay(String key, long intervalMicros, long micros) {
+        return run(key, "p", Long.toString(intervalMicros), "0", Long.toString(micros));
+    }
+
+    private Mono<Reservation> run(String key, String... args) {
+        String[] keys = {key};
+        return connection().flatMap(c -> {
+            RedisReactiveCommands<String, String> redis = c.reactive();
+            // A connection's first call loads the script and, in a cold JVM, much of Lettuce: connect time too.
+            boolean first = answered != c;
+            // One round trip in the common case; the script is sent whole only when this server has not seen it.
+            return redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
+                    .onErrorResume(RedisNoScriptException.class,
+                            e -> redis.<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
+                    .collectList()
+                    .map(RedisBucketStore::reservation)
+                    .timeout(first ? CONNECT_TIMEOUT : commandTimeout, time.scheduler())
+                    .doOnSuccess(r -> answered = c);
+        });
+    }
+
+    private static Reservation reservation(List<Object> values) {
+        // Lettuce emits a multi-bulk reply as one List element.
+        List<?> reply = values.size() == 1 && values.get(0) instanceof List<?> list ? list : values;
+        if (reply.size() != 3) {
+            throw new IllegalStateException("unexpected reply from the rate-limit script: " + reply.size()
+                    + " values");
+        }
+        return new Reservation(Long.parseLong(reply.get(0).toString()), Long.parseLong(reply.get(1).toString()),
+                Long.parseLong(reply.get(2).toString()));
+    }
+
+    /** The open connection, opened (again) when there is none or it closed: connecting resolves names, so not here. */
+    private Mono<StatefulRedisConnection<String, String>> connection() {
+        return Mono.defer(() -> {
+            CompletableFuture<StatefulRedisConnection<String, String>> current = connection.get();
+            if (current == null || current.isCompletedExceptionally()
+                    || (current.isDone() && !current.join().isOpen())) {
+                CompletableFuture<StatefulRedisConnection<String, String>> fresh = new CompletableFuture<>();
+                if (connection.compareAndSet(current, fresh)) {
+                    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+                        current.join().closeAsync();
+                    }
+                    Schedulers.boundedElastic().schedule(() -> {
+                        try {
+                            client.connectAsync(StringCodec.UTF8, uri).whenComplete((c, e) -> {
+                                if (e != null) {
+                                    fresh.completeExceptionally(e);
+                                } else {
+                                    fresh.complete(c);
+                                }
+                            });
+                        } catch (Throwable e) {
+                            // Even a linkage error ends this attempt: the next call tries again.
+                            fresh.completeExceptionally(e);
+                        }
+                    });
+                }
+                current = connection.get();
+            }
+            CompletableFuture<StatefulRedisConnection<String, String>> attempt = current;
+            return Mono.fromFuture(attempt, true).timeout(CONNECT_TIMEOUT, time.scheduler())
+                    .doOnError(e -> connection.compareAndSet(attempt, null));
+        });
+    }
+
+    /** Closes the connection, and the client when this store made it. */
+    Mono<Void> close() {
+        CompletableFuture<StatefulRedisConnection<String, String>> current = connection.getAndSet(null);
+        Mono<Void> closeConnection = current == null ? Mono.empty()
+                : Mono.fromFuture(current).onErrorResume(e -> Mono.empty())
+                        .flatMap(c -> Mono.fromCompletionStage(c.closeAsync()));
+        return ownsClient ? closeConnection.then(Mono.fromCompletionStage(client::shutdownAsync)) : closeConnection;
+    }
+
+    /** Where the store connects, without credentials. */
+    String address() {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.dbbrain.reactive.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import dev.dbbrain.reactive.internal.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class RateLimiterTest {
+
+    private static final String ACTION = "DescribeProxySessionKillTasks";
+
+    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final List<Disposable> subscriptions = new ArrayList<>();
+
+    @AfterEach
+    void disposeAll() {
+        subscriptions.forEach(Disposable::dispose);
+        time.dispose();
+    }
+
+    private RateLimiter limiter(double rate, int burst) {
+        return RateLimiter.builder().permitsPerSecond(rate).burst(burst).scheduler(time).build();
+    }
+
+    /** Subscribes a waiter that records its name and the virtual time of its grant. */
+    private Disposable waiter(RateLimiter limiter, String name, List<String> grants) {
+        Disposable d = limiter.acquire(ACTION)
+                .subscribe(null, null, () -> grants.add(name + "@" + time.now(TimeUnit.MILLISECONDS)));
+        subscriptions.add(d);
+        return d;
+    }
+
+    @Test
+    void availablePermitsAreGrantedWithinSubscribeAndOnlyAtSubscription() {
+        RateLimiter limiter = limiter(10, 2);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        Mono<Void> cold = limiter.acquire(ACTION);
+        assertThat(limiter.state(ACTION).granted()).isZero();
+        subscriptions.add(cold.subscribe(null, null, () -> grants.add("first")));
+        subscriptions.add(cold.subscribe(null, null, () -> grants.add("second")));
+        assertThat(grants).containsExactly("first", "second");
+        waiter(limiter, "third", grants);
+        assertThat(grants).hasSize(2);
+        assertThat(limiter.state(ACTION).queued()).isEqualTo(1);
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(grants).containsExactly("first", "second", "third@100");
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(3);
+        assertThat(limiter.state(ACTION).totalWait()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void waitersAreServedFirstComeFirstServedAtTheConfiguredRate() {
+        RateLimiter limiter = limiter(10, 1);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            waiter(limiter, name, grants);
+        }
+        assertThat(grants).containsExactly("a@0");
+        time.advanceTimeBy(Duration.ofMillis(400));
+        assertThat(grants).containsExactly("a@0", "b@100", "c@200", "d@300", "e@400");
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(5);
+        assertThat(limiter.state(ACTION).totalWait()).isEqualTo(Duration.ofMillis(100 + 200 + 300 + 400));
+    }
+
+    @Test
+    void aCancelledWaiterGivesItsPlaceBackAndConsumesNothing() {
+        RateLimiter limiter = limiter(10, 1);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        waiter(limiter, "a", grants);
+        Disposable b = waiter(limiter, "b", grants);
+        waiter(limiter, "c", grants);
+        assertThat(limiter.state(ACTION).queued()).isEqualTo(2);
+        b.dispose();
+        assertThat(limiter.state(ACTION).queued()).isEqualTo(1);
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(grants).containsExactly("a@0", "c@100");
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(2);
+        // The permit b did not take is still there for the next one after c, on schedule.
+        waiter(limiter, "d", grants);
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(grants).containsExactly("a@0", "c@100", "d@200");
+    }
+
+    @Test
+    void aDownstreamTimeoutCoversTheWaitAndLeavesTheQueue() {
+        RateLimiter limiter = limiter(1, 1);
+        limiter.acquire(ACTION).subscribe();
+        StepVerifier.create(limiter.acquire(ACTION).timeout(Duration.ofMillis(300), time))
+                .then(() -> assertThat(limiter.state(ACTION).queued()).isEqualTo(1))
+                .then(() -> time.advanceTimeBy(Duration.ofMillis(300)))
+                .expectError(TimeoutException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(limiter.state(ACTION).queued()).isZero();
+        List<String> grants = new CopyOnWriteArrayList<>();
+        waiter(limiter, "next", grants);
+        time.advanceTimeBy(Duration.ofMillis(700));
+        assertThat(grants).containsExactly("next@1000");
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdleBucketHoldsOnlyItsBurst() {
+        RateLimiter limiter = limiter(10, 3);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        time.advanceTimeBy(Duration.ofSeconds(60));
+        for (int i = 0; i < 5; i++) {
+            waiter(limiter, "w" + i, grants);
+        }
+        assertThat(grants).containsExactly("w0@60000", "w1@60000", "w2@60000");
+        time.advanceTimeBy(Duration.ofMillis(200));
+        assertThat(grants).hasSize(5).endsWith("w3@60100", "w4@60200");
+    }
+
+    @Test
+    void aSaturatingLoadNeverExceedsTwentyInAnySlidingSecondAndUsesAtLeast95PercentOfIt() {
+        RateLimiter limiter = RateLimiter.builder().scheduler(time).build();
+        List<Long> at = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            subscriptions.add(limiter.acquire(ACTION).subscribe(null, null,
+                    () -> at.add(time.now(TimeUnit.MILLISECONDS))));
+        }
+        time.advanceTimeBy(Duration.ofSeconds(20));
+        int max = 0;
+        for (int i = 0; i < at.size(); i++) {
+            int j = i;
+            while (j < at.size() && at.get(j) - at.get(i) <= 1000) {
+                j++;
+            }
+            max = Math.max(max, j - i);
+        }
+        assertThat(max).isLessThanOrEqualTo(20);
+        // Grants in [0 s, 20 s]: the budget of 20 s at 20 per second is 400.
+        assertThat(at.size()).isGreaterThanOrEqualTo(380);
+    }
+
+    @Test
+    void writesHeldBackAndReleasedTogetherArePacedApartAgain() {
+        // 25 granted requests released at once (a cold JVM): burst 1 + floor(19) = 20 writes per 1.05 s, and no two
+        // writes closer than half a permit (26 ms).
+        WritePacer pacer = new WritePacer(19, 1, TimeSource.of(time));
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            subscriptions.add(pacer.pace(Mono.fromRunnable(() -> writes.add(time.now(TimeUnit.MILLISECONDS))))
+                    .subscribe());
+        }
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        assertThat(writes).hasSize(25);
+        for (int i = 1; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 1)).isGreaterThanOrEqualTo(26);
+        }
+        for (int i = 20; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 20)).isGreaterThanOrEqualTo(1050);
+        }
+    }
+
+    @Test
+    void aLimiterFarAboveAnyServiceLimitIsBuiltWithoutARingPerPermitAndStillPacesNothingBack() {
+        // burst + rate of 2^31 + 10^12: a ring of one long per permit would not even fit in an array.
+        TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(1e12, Integer.MAX_VALUE, 0.5, 0.05,
+                0.1), TimeSource.of(time));
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            subscriptions.add(bucket.acquirePermit()
+                    .flatMap(permit -> permit.write(Mono.fromRunnable(() -> writes.add(time.now(TimeUnit.MILLISECONDS)))))
+                    .subscribe());
+        }
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(writes).hasSize(1_000).allSatisfy(at -> assertThat(at).isLessThanOrEqualTo(1));
+        assertThat(RateLimiter.builder().permitsPerSecond(1e9).burst(1).build().acquire(ACTION)
+                .then(Mono.just("granted")).block(Duration.ofSeconds(5))).isEqualTo("granted");
+    }
+
+    @Test
+    void aWriteThatLeftLateHoldsBackTheOneTwentyPlacesAfterIt() {
+        WritePacer pacer = new WritePacer(19, 1, TimeSource.of(time));
+        // The first request reaches the wire only 300 ms after its slot.
+        subscriptions.add(pacer.pace(Mono.delay(Duration.ofMillis(300), time).then()).subscribe());
+        time.advanceTimeBy(Duration.ofMillis(300));
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            subscriptions.add(pacer.pace(Mono.fromRunnable(() -> writes.add(time.now(TimeUnit.MILLISECONDS))))
+                    .subscribe());
+        }
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        // The 21st write waits for 1.05 s after the first one's real write, not after its slot.
+        assertThat(writes.get(19)).isGreaterThanOrEqualTo(300 + 1050);
+    }
+
+    @Test
+    void throttlingSlowsDownMultiplicativelyAndRecoversGradually() {
+        RateLimiter limiter = limiter(10, 1);
+        limiter.onThrottled(ACTION);
+        assertThat(limiter.state(ACTION).permitsPerSecond()).isEqualTo(5.0);
+        limiter.onThrottled(ACTION);
+        assertThat(limiter.state(ACTION).permitsPerSecond()).isEqualTo(2.5);
+        assertThat(limiter.state(ACTION).throttles()).isEqualTo(2);
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(limiter.state(ACTION).permitsPerSecond()).isCloseTo(4.5, org.assertj.core.data.Offset.offset(1e-9));
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(limiter.state(ACTION).permitsPerSecond()).isEqualTo(10.0);
+    }
+
+    @Test
+    void afterAThrottleGrantsAreSpacedByTheLowerRate() {
+        RateLimiter limiter = RateLimiter.builder().permitsPerSecond(10).scheduler(time)
+                .adaptive(0.5, 0.05, 1e-9).build();
+        limiter.onThrottled(ACTION);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        waiter(limiter, "a", grants);
+        waiter(limiter, "b", grants);
+        time.advanceTimeBy(Duration.ofMillis(400));
+        // The throttle emptied the bucket: a waits one permit at 5/s, b another.
+        assertThat(grants).containsExactly("a@200", "b@400");
+    }
+
+    @Test
+    void actionsHaveSeparateBuckets() {
+        RateLimiter limiter = limiter(1, 1);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        waiter(limiter, "describe", grants);
+        subscriptions.add(limiter.acquire("CreateProxySessionKillTask").subscribe(null, null,
+                () -> grants.add("create")));
+        assertThat(grants).containsExactly("describe@0", "create");
+    }
+
+    @Test
+    void waitingNeverBlocksAThreadEvenFromAnEventLoopLikeScheduler() {
+        // BlockHound guards the suite: a parked thread on parallel() would fail this test.
+        RateLimiter limiter = RateLimiter.builder().permitsPerSecond(2000).build();
+        StepVerifier.create(Flux.range(0, 200)
+                        .flatMap(i -> Mono.defer(() -> limiter.acquire(ACTION)).subscribeOn(Schedulers.parallel())
+                                .thenReturn(i))
+                        .count())
+                .expectNext(200L)
+                .verifyComplete();
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(200);
+        assertThat(limiter.state(ACTION).queued()).isZero();
+    }
+
+    @Test
+    void unlimitedGrantsAtOnce() {
+        StepVerifier.create(RateLimiter.unlimited().acquire(ACTION)).expectComplete().verify(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void invalidSettingsAreRefusedNamingTheSetting() {
+        assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.builder().permitsPerSecond(0))
+                .withMessageContaining("permitsPerSecond");
+        assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.builder().burst(0))
+                .withMessageContaining("burst");
+        assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.builder().adaptive(1.5, 0.1, 0.1))
+                .withMessageContaining("slowdownFactor");
+    }
+}

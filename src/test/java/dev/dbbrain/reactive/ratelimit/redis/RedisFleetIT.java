@@ -1,0 +1,136 @@
+package dev.dbbrain.reactive.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.testing.RedisProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 7's "done when": clients that share nothing but a Redis server keep one account's budget together. Against
+ * an emulator enforcing 20 requests per second per action: no RequestLimitExceeded, no sliding second with more
+ * than 20 requests, and at least 90% of the budget used over the window. Prints the figures.
+ *
+ * <p>The emulator runs as its own process, as in {@code CliKillFiftyInstancesIT}: inside the test JVM, BlockHound
+ * and paranoid leak detection slow it enough to stamp queued requests as arriving together.
+ */
+class RedisFleetIT {
+
+    private static final int LIMIT = 20;
+    private static final long WINDOW_MILLIS = 10_000;
+    private static final String SECRET_ID = "AKIDredisFleet0001";
+    private static final String SECRET_KEY = "redis-fleet-secret-key";
+    private static final Path CLI_JAR = Path.of("target", "dbbrain-cli.jar");
+
+    @TempDir
+    Path dir;
+
+    private RedisProcess redis;
+    private Process emulator;
+    private String endpoint;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisProcess.start();
+        assertThat(CLI_JAR).as("built by the package phase").exists();
+        emulator = new ProcessBuilder(java(), "-jar", CLI_JAR.toString(), "emulator", "--port", "0",
+                "--rate-limit", Integer.toString(LIMIT), "--secret-id", SECRET_ID, "--secret-key", SECRET_KEY)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(emulator.getInputStream(),
+                StandardCharsets.UTF_8));
+        String first = lines.readLine();
+        assertThat(first).as("emulator's first line").isNotNull().contains("listening on http://");
+        endpoint = first.substring(first.indexOf("http://")).trim();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (emulator != null) {
+            emulator.destroy();
+            emulator.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void fourClientsWithSeparateLimitersInOneJvmShareTwentyPerSecond() throws Exception {
+        RedisFleetMember.Result result = RedisFleetMember.run(endpoint, redis.uri(), SECRET_ID, SECRET_KEY,
+                System.currentTimeMillis() + 500, WINDOW_MILLIS, 4, 4);
+        check("4 clients, 1 JVM", result, 4);
+    }
+
+    @Test
+    void threeJvmsShareTwentyPerSecond() throws Exception {
+        long start = System.currentTimeMillis() + 15_000;
+        List<Process> members = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path out = dir.resolve("member" + i + ".txt");
+            outputs.add(out);
+            members.add(new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                    RedisFleetMember.class.getName(), endpoint, redis.uri(), SECRET_ID, SECRET_KEY,
+                    Long.toString(start), Long.toString(WINDOW_MILLIS), "1", "4")
+                    .redirectOutput(out.toFile()).redirectError(dir.resolve("member" + i + ".err").toFile())
+                    .start());
+        }
+        RedisFleetMember.Result total = new RedisFleetMember.Result(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+        for (int i = 0; i < 3; i++) {
+            Process member = members.get(i);
+            boolean ended = member.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                member.destroyForcibly();
+            }
+            assertThat(ended).as("member %d ended", i).isTrue();
+            String err = Files.readString(dir.resolve("member" + i + ".err"));
+            assertThat(member.exitValue()).as("member %d: %s", i, err).isZero();
+            List<String> lines = Files.readAllLines(outputs.get(i));
+            assertThat(lines).as("member %d: %s", i, err).isNotEmpty();
+            total = total.plus(RedisFleetMember.Result.parse(lines.get(lines.size() - 1)));
+        }
+        check("3 JVMs", total, 3);
+    }
+
+    private void check(String fleet, RedisFleetMember.Result result, int warmUps) throws Exception {
+        JsonNode stats = JsonMapper.builder().build().readTree(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/_emulator/stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        System.out.println("Redis fleet (" + fleet + "): " + result + ", emulator stats " + stats.get("requests")
+                + " " + stats.get("errors") + " " + stats.get("maxRequestsInOneSecond"));
+        long arrived = stats.get("requests").path("DescribeProxySessionKillTasks").longValue();
+        int peak = stats.get("maxRequestsInOneSecond").path("DescribeProxySessionKillTasks").intValue();
+        // Over the span the members' windows covered together: separate JVMs start theirs a little apart.
+        double used = (double) (arrived - warmUps) / (LIMIT * result.seconds());
+        System.out.printf(Locale.ROOT, "Redis fleet (%s): %d requests in %.1f s (%d counted by the clients), "
+                + "%.0f%% of the %d/s budget, peak %d in one sliding second, %d throttled, %d late writes re-slotted, "
+                + "emulator errors %s%n", fleet, arrived - warmUps, result.seconds(), result.sent(), 100 * used,
+                LIMIT, peak, result.throttled(), result.lateWrites(), stats.get("errors"));
+        assertThat(stats.get("errors").has("RequestLimitExceeded")).as("throttled: %s", stats.get("errors"))
+                .isFalse();
+        assertThat(result.throttled()).isZero();
+        assertThat(peak).as("most requests in one sliding second").isLessThanOrEqualTo(LIMIT);
+        assertThat(used).as("share of the budget used").isGreaterThanOrEqualTo(0.9);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,306 @@
+package dev.dbbrain.reactive.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.DbbrainTransportException;
+import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.testing.RedisProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** The Redis limiter against a real redis-server: the script's schedule, refunds, keys, expiry and outages. */
+class RedisRateLimiterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String ACTION = "DescribeProxySessionKillTasks";
+
+    private static RedisProcess redis;
+    private final List<RedisLimiter> limiters = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    /** Held here: JUL keeps loggers only weakly, and a new one would have no handler. */
+    private final Logger log = Logger.getLogger(RedisLimiter.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        redis.admin().flushall();
+        redis.admin().configResetstat();
+        log.setLevel(Level.ALL);
+        log.addHandler(capture);
+    }
+
+    @AfterEach
+    void close() {
+        log.removeHandler(capture);
+        log.setLevel(null);
+        for (RedisLimiter limiter : limiters) {
+            limiter.close().block(WAIT);
+        }
+    }
+
+    private RedisLimiter limiter(RedisRateLimiter.Builder builder) {
+        RedisLimiter limiter = (RedisLimiter) builder.build();
+        limiters.add(limiter);
+        return limiter;
+    }
+
+    @Test
+    void scriptHandsOutOneScheduleAndRefundsGiveSlotsBackExactly() {
+        RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1)).store();
+        long interval = 1_000_000;
+        String key = "test:{schedule}:" + ACTION;
+        RedisBucketStore.Reservation a1 = store.acquire(key, interval, 0).block(WAIT);
+        RedisBucketStore.Reservation a2 = store.acquire(key, interval, 0).block(WAIT);
+        RedisBucketStore.Reservation a3 = store.acquire(key, interval, 0).block(WAIT);
+        assertThat(a1.waitMicros()).isZero();
+        assertThat(a2.slot()).isEqualTo(a1.slot() + interval);
+        assertThat(a3.slot()).isEqualTo(a2.slot() + interval);
+        assertThat(a2.waitMicros()).isBetween(interval / 2, interval);
+
+        // The latest reservation handed back: the schedule steps back, the next acquirer gets that very slot.
+        store.refund(key, interval, a3).block(WAIT);
+        RedisBucketStore.Reservation a4 = store.acquire(key, interval, 0).block(WAIT);
+        assertThat(a4.slot()).isEqualTo(a3.slot());
+
+        // An earlier one handed back: it goes to the next acquirer; the schedule's end stays where it was.
+        store.refund(key, interval, a2).block(WAIT);
+        RedisBucketStore.Reservation a5 = store.acquire(key, interval, 0).block(WAIT);
+        assertThat(a5.slot()).isEqualTo(a2.slot());
+        assertThat(a5.after()).isEqualTo(-1);
+        RedisBucketStore.Reservation a6 = store.acquire(key, interval, 0).block(WAIT);
+        assertThat(a6.slot()).isEqualTo(a4.slot() + interval);
+    }
+
+    @Test
+    void burstOfThreeLeavesAtOnceThenThePaceHolds() {
+        RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri())).store();
+        long interval = 1_000_000;
+        String key = "test:{burst}:" + ACTION;
+        List<RedisBucketStore.Reservation> r = Flux.range(0, 4)
+                .concatMap(i -> store.acquire(key, interval, 2 * interval)).collectList().block(WAIT);
+        assertThat(r.subList(0, 3)).allSatisfy(x -> assertThat(x.waitMicros()).isLessThan(interval / 2));
+        assertThat(r.get(3).waitMicros()).isBetween(interval / 2, interval);
+    }
+
+    @Test
+    void cancelledWaiterGivesItsPlaceToTheNextInLine() {
+        VirtualTimeScheduler virtual = VirtualTimeScheduler.create();
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1)
+                .commandTimeout(Duration.ofHours(1)).scheduler(virtual));
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        Disposable[] waiters = new Disposable[4];
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            waiters[i] = limiter.acquire(ACTION).subscribe(null, null, () -> order.add(n));
+        }
+        // The reservations come back from Redis in real time; the waits then run in virtual time.
+        awaitTrue(() -> limiter.bucket(null, ACTION).reserved() == 3);
+        virtual.advanceTime();
+        assertThat(order).containsExactly(0);
+
+        waiters[1].dispose();
+        virtual.advanceTimeBy(Duration.ofMillis(2_200));
+        assertThat(order).as("the third and fourth waiter move up into slots 1 s and 2 s").containsExactly(0, 2, 3);
+
+        // The slot handed back was the schedule's last (3 s): the next acquirer anywhere gets it, not 4 s.
+        awaitTrue(() -> limiter.refunds() == 1);
+        RedisBucketStore.Reservation next = limiter.store().acquire(limiter.bucket(null, ACTION).key(),
+                limiter.intervalMicros(), 0).block(WAIT);
+        assertThat(next.waitMicros()).isBetween(1_500_000L, 3_000_000L);
+        assertThat(limiter.state(ACTION).granted()).isEqualTo(3);
+        assertThat(limiter.state(ACTION).queued()).isZero();
+    }
+
+    @Test
+    void oneScriptCallPerAcquireAndTheScriptIsReloadedWhenRedisForgotIt() {
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(10_000).burst(1_000));
+        Flux.range(0, 200).flatMap(i -> limiter.acquire(ACTION), 16).blockLast(WAIT);
+        Map<String, Long> calls = redis.commandCalls();
+        assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)).isEqualTo(200);
+        assertThat(calls.getOrDefault("eval", 0L)).as("the script sent whole once at most").isLessThanOrEqualTo(1);
+
+        redis.admin().scriptFlush();
+        limiter.acquire(ACTION).block(WAIT);
+        limiter.acquire(ACTION).block(WAIT);
+        Map<String, Long> after = redis.commandCalls();
+        assertThat(after.getOrDefault("eval", 0L) - calls.getOrDefault("eval", 0L)).isEqualTo(1);
+    }
+
+    @Test
+    void keysHoldOnlyAHashOfTheSecretIdAndExpireOnceTheBucketIsFullAgain() {
+        String secretId = "AKIDredisKeyHash0123456789";
+        String secretKey = "redis-key-hash-secret-key";
+        DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(secretId, secretKey).rateLimit(20).start();
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1));
+        DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentials(Credentials.of(secretId, secretKey)).rateLimiter(limiter).build();
+        try {
+            Flux.range(0, 3).concatMap(i -> client.describeProxySessionKillTasks(
+                    DescribeProxySessionKillTasksRequest.of("crs-rediskey1", 1L)).onErrorResume(e -> Mono.empty()))
+                    .blockLast(WAIT);
+            List<String> keys = redis.keys();
+            assertThat(keys).containsExactly("dbbrain:rate:{" + RedisLimiter.account(secretId) + "}:" + ACTION);
+            String everything = keys + " " + redis.admin().hgetall(keys.get(0));
+            assertThat(everything).doesNotContain(secretId).doesNotContain(secretKey)
+                    .doesNotContain(secretId.substring(4, 16));
+            assertThat(redis.admin().pttl(keys.get(0))).isPositive().isLessThanOrEqualTo(1_001);
+            awaitTrue(() -> redis.keys().isEmpty());
+        } finally {
+            client.close();
+            emulator.stop();
+        }
+    }
+
+    @Test
+    void rotatingTemporaryCredentialsShareTheKeyPrefixsBucketAndNeverReachRedis() {
+        List<Credentials> rotation = List.of(Credentials.of("AKIDtmpRedisOne", "tmp-redis-key-one", "tmp-token-one"),
+                Credentials.of("AKIDtmpRedisTwo", "tmp-redis-key-two", "tmp-token-two"));
+        DbbrainEmulator.Builder builder = DbbrainEmulator.builder().rateLimit(20);
+        rotation.forEach(c -> builder.temporaryCredentials(c.secretId(), c.secretKey(), c.token().orElseThrow()));
+        DbbrainEmulator emulator = builder.start();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1).keyPrefix("acct7"));
+        DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentialsProvider(() -> Mono.fromSupplier(() -> rotation.get(next.getAndIncrement() % 2)))
+                .rateLimiter(limiter).build();
+        try {
+            Flux.range(0, 4).concatMap(i -> client.describeProxySessionKillTasks(
+                    DescribeProxySessionKillTasksRequest.of("crs-rediskey2", 1L)).onErrorResume(e -> Mono.empty()))
+                    .blockLast(WAIT);
+            assertThat(next.get()).isEqualTo(4);
+            List<String> keys = redis.keys();
+            assertThat(keys).containsExactly("acct7:{-}:" + ACTION);
+            assertThat(keys + " " + redis.admin().hgetall(keys.get(0))).doesNotContain("AKIDtmp")
+                    .doesNotContain("tmp-redis-key").doesNotContain("tmp-token");
+        } finally {
+            client.close();
+            emulator.stop();
+        }
+    }
+
+    @Test
+    void redisKilledFailsClosedWithATypedErrorLogsOnceAndRecovers() {
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1_000).burst(100)
+                .commandTimeout(Duration.ofMillis(300)));
+        limiter.acquire(ACTION).block(WAIT);
+        redis.kill();
+        try {
+            for (int i = 0; i < 20; i++) {
+                StepVerifier.create(limiter.acquire(ACTION))
+                        .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(DbbrainTransportException.class,
+                                t -> {
+                                    assertThat(t.requestSent()).isFalse();
+                                    assertThat(t.action()).isEqualTo(ACTION);
+                                    assertThat(t.getMessage()).contains("Redis");
+                                }))
+                        .verify(WAIT);
+            }
+            assertThat(warnings()).as("one warning per outage").hasSize(1);
+            assertThat(limiter.inOutage()).isTrue();
+        } finally {
+            redis.restart();
+        }
+        awaitTrue(() -> limiter.acquire(ACTION).then(Mono.just(true)).onErrorReturn(false).block(WAIT));
+        assertThat(limiter.inOutage()).isFalse();
+        assertThat(warnings()).hasSize(1);
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.INFO).hasSize(1);
+    }
+
+    @Test
+    void redisKilledFallsBackToALocalShareAndSharesAgainWhenItReturns() {
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(200)
+                .commandTimeout(Duration.ofMillis(300)).fallBackLocally(2));
+        limiter.acquire(ACTION).block(WAIT);
+        redis.kill();
+        try {
+            // Nothing hangs and nothing fails: the local bucket (100/s) grants every one of them.
+            Flux.range(0, 30).flatMap(i -> limiter.acquire(ACTION)).blockLast(WAIT);
+            assertThat(warnings()).hasSize(1);
+        } finally {
+            redis.restart();
+        }
+        awaitTrue(() -> {
+            limiter.acquire(ACTION).block(WAIT);
+            return !limiter.inOutage();
+        });
+        redis.admin().configResetstat();
+        Flux.range(0, 10).concatMap(i -> limiter.acquire(ACTION)).blockLast(WAIT);
+        assertThat(redis.commandCalls().getOrDefault("evalsha", 0L)).as("back on the shared budget").isEqualTo(10);
+        assertThat(warnings()).hasSize(1);
+    }
+
+    @Test
+    void coreWorksWithoutLettuceOnTheClasspath() throws Exception {
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(entry -> !entry.contains("lettuce"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classpath, CoreWithoutLettuce.class.getName()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("ok");
+    }
+
+    private List<LogRecord> warnings() {
+        return logged.stream().filter(r -> r.getLevel() == Level.WARNING).toList();
+    }
+
+    /** Polls a condition from the test thread, for up to 15 s. */
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 15 s").isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
