@@ -20,7 +20,12 @@ public enum ErrorCategory {
      */
     TRANSIENT,
     /** Anything else the service reported ({@code FailedOperation}, {@code ResourceInUse}, …): not retryable. */
-    OTHER;
+    OTHER,
+    /**
+     * This client refused the work before sending anything, because a limit of its own was reached (too many
+     * watches, too many requests queued for a permit): see {@link DbbrainCapacityException}. Not retried.
+     */
+    REJECTED;
 
     /**
      * Classifies a Tencent Cloud error code such as {@code RequestLimitExceeded.UinLimitExceeded}.

@@ -1,13 +1,14 @@
 /**
- * Reactive client for Tencent Cloud DBbrain's Redis proxy session-kill tasks.
+ * Reactive client for Tencent Cloud DBbrain's Redis proxy session-kill tasks: the API.
  *
- * <p>Start at {@link dev.dbbrain.reactive.DbbrainClient#builder()}. The public surface is the client and its
- * builder, {@link dev.dbbrain.reactive.Credentials} and {@link dev.dbbrain.reactive.CredentialsProvider}, the
- * request/response records with {@link dev.dbbrain.reactive.TaskInfo} and {@link dev.dbbrain.reactive.TaskStatus},
- * {@link dev.dbbrain.reactive.WatchOptions}, {@link dev.dbbrain.reactive.RateLimiter} with its
- * {@link dev.dbbrain.reactive.RateLimiterState}, {@link dev.dbbrain.reactive.ClientStats}, and the
- * {@link dev.dbbrain.reactive.DbbrainException} family with its {@link dev.dbbrain.reactive.ErrorCategory}.
- * Everything else in this package is package-private.
+ * <p>Start at {@link dev.dbbrain.reactive.DbbrainClient#builder()}. This package holds the client and its builder,
+ * the request/response records with {@link dev.dbbrain.reactive.TaskInfo} and
+ * {@link dev.dbbrain.reactive.TaskStatus}, {@link dev.dbbrain.reactive.WatchOptions},
+ * {@link dev.dbbrain.reactive.ClientStats}, the {@link dev.dbbrain.reactive.DbbrainException} family with its
+ * {@link dev.dbbrain.reactive.ErrorCategory}, and {@link dev.dbbrain.reactive.DbbrainEventListener}, the hook for
+ * metrics and tracing. Credentials are in {@code dev.dbbrain.reactive.auth}, rate limiting in
+ * {@code dev.dbbrain.reactive.ratelimit} (and {@code .redis} for a fleet). The transport and the watch engine live
+ * here too, package-private, as reactor-netty keeps {@code HttpClientConnect} beside {@code HttpClient}.
  *
  * <p>Design notes:
  * <ul>
@@ -27,24 +28,21 @@
  *       {@code Retry.backoff}: every resend waits for the limiter like a first send. Create is resent only when the
  *       service certainly did not act on it; {@code DbbrainTransportException.requestSent()} carries that fact from
  *       the exception type (refused, connect timeout, TLS handshake, pool acquire), not from guesses about timing.
- *   <li>The limiter ({@code TokenBucket}) is a FIFO queue in front of a continuously refilled bucket and one timer,
- *       not reservations: a reservation cannot be handed back when its waiter cancels without shifting every later
- *       one. A grant is not a send, though: a cold JVM or a pause can hold granted requests and release them
- *       together, and the service counts arrivals. So the bucket also paces the write itself (inside Reactor
- *       Netty's send callback, with the connection ready; headers leave with the body): a ring of the last
- *       {@code burst + floor(rate)} write times, updated with the real write time, and a minimum gap between
- *       writes. Measured against the emulator: without the pacer a cold CLI run peaked at 22-30 Creates in one
- *       second; with it, 20.
+ *   <li>Every request is driven through its limiter's own contract,
+ *       {@link dev.dbbrain.reactive.ratelimit.RateLimiter#acquirePermit}: the permit it grants writes the request
+ *       (inside Reactor Netty's send callback, with the connection ready, so pacing applies to the moment of
+ *       writing) and hears about throttling answers. The transport knows no limiter type: the built-in bucket, the
+ *       Redis bucket and a user's own limiter are driven the same way.
  *   <li>The watch engine ({@code WatchEngine}, {@code InstancePoller}, {@code TaskLoop}, {@code WatchSubscription})
  *       is a custom {@code Publisher}, the last resort the Reactor guide allows, because no composition of
  *       operators gives one loop shared by subscribers, polling driven by their demand, and batching across
  *       tasks. Bookkeeping happens under the instance poller's monitor; subscribers are signalled and requests
  *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
  *       to its requests.
- *   <li>Observability goes through one internal hook ({@code internal.ClientObserver}), called by the transport
- *       (each request, each limiter wait) and the watch engine (subscribers, state changes); the Micrometer code
- *       lives in its own package, so the core loads and runs without Micrometer or Spring. Limiter waits are
- *       measured around {@code acquire}, not inside the bucket: per client, and for any {@code RateLimiter}.
+ *   <li>Observability goes through one public hook, {@link dev.dbbrain.reactive.DbbrainEventListener}, called by
+ *       the transport (each request, each limiter wait) and the watch engine (subscribers, state changes); the
+ *       Micrometer code lives in its own package, so the core loads and runs without Micrometer or Spring. Limiter
+ *       waits are measured around {@code acquirePermit}, not inside the bucket: per client, and for any limiter.
  * </ul>
  */
 package dev.dbbrain.reactive;

@@ -1,5 +1,6 @@
 /**
- * Implementation shared by the client and the emulator (the TC3 signer). Not part of the API: it may change in any
- * release, and the Javadoc leaves it out.
+ * Implementation shared by the packages of this library and its emulator: the TC3 signer, the bounded body reader,
+ * the endpoint parser, argument checks and the limiter's time source. Not part of the API: it may change in any
+ * release, the Javadoc leaves it out, and no public signature outside this package names a type from it.
  */
 package dev.dbbrain.reactive.internal;

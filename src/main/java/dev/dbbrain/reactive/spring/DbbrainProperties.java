@@ -486,7 +486,7 @@ public class DbbrainProperties implements Validator {
 
     /**
      * {@code dbbrain.credentials.*}: fixed credentials. When none is set, the client uses
-     * {@link dev.dbbrain.reactive.CredentialsProvider#defaultChain()} (environment, then profile file).
+     * {@link dev.dbbrain.reactive.auth.CredentialsProvider#defaultChain()} (environment, then profile file).
      */
     public static class CredentialsProperties {
         /** SecretId; with secret-key, or neither for the default chain. */
