@@ -21,9 +21,14 @@ final class DefaultPacing {
     }
 
     static RateLimiter.Permit permit(RateLimiter limiter, String action) {
+        return permit(limiter, action, TimeSource.SYSTEM);
+    }
+
+    /** The permit of {@code limiter}'s {@code action}, paced on {@code time} when first made (tests: virtual time). */
+    static RateLimiter.Permit permit(RateLimiter limiter, String action, TimeSource time) {
         Map<String, Permit> byAction = PERMITS.computeIfAbsent(limiter, l -> new ConcurrentHashMap<>());
         Permit permit = byAction.get(action);
-        return permit != null ? permit : byAction.computeIfAbsent(action, a -> new Permit(limiter, a));
+        return permit != null ? permit : byAction.computeIfAbsent(action, a -> new Permit(limiter, a, time));
     }
 
     /** One permit object per (limiter, action), shared by its requests: it holds no state of one request. */
@@ -33,11 +38,11 @@ final class DefaultPacing {
         private final String action;
         private final WritePacer pacer;
 
-        Permit(RateLimiter limiter, String action) {
+        Permit(RateLimiter limiter, String action, TimeSource time) {
             this.limiter = new java.lang.ref.WeakReference<>(limiter);
             this.action = action;
             double rate = limiter.state(action).permitsPerSecond();
-            this.pacer = rate > 0 && Double.isFinite(rate) ? new WritePacer(rate, 1, TimeSource.SYSTEM) : null;
+            this.pacer = rate > 0 && Double.isFinite(rate) ? new WritePacer(rate, 1, time) : null;
         }
 
         @Override

@@ -200,6 +200,76 @@ class RateLimiterTest {
         assertThat(writes.get(19)).isGreaterThanOrEqualTo(300 + 1050);
     }
 
+    /** A limiter as a user writes one: grants at once, reports a rate, overrides nothing else. */
+    private static RateLimiter userLimiter(double reportedRate) {
+        return new RateLimiter() {
+            @Override
+            public Mono<Void> acquire(String action) {
+                return Mono.empty();
+            }
+
+            @Override
+            public RateLimiterState state(String action) {
+                return new RateLimiterState(action, reportedRate, 1, 0, 0, 0, Duration.ZERO);
+            }
+        };
+    }
+
+    private List<Long> writeTimes(RateLimiter.Permit permit, int writes) {
+        List<Long> times = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < writes; i++) {
+            subscriptions.add(permit.write(Mono.fromRunnable(() -> times.add(time.now(TimeUnit.MILLISECONDS))))
+                    .subscribe());
+        }
+        time.advanceTimeBy(Duration.ofSeconds(5));
+        return times;
+    }
+
+    @Test
+    void aUserLimiterWithoutPacingOfItsOwnGetsWritesPacedAtTheRateItReports() {
+        RateLimiter limiter = userLimiter(10);
+        List<Long> writes = writeTimes(DefaultPacing.permit(limiter, ACTION, TimeSource.of(time)), 25);
+        assertThat(writes).hasSize(25);
+        for (int i = 1; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 1)).as("half a permit apart").isGreaterThanOrEqualTo(50);
+        }
+        for (int i = 11; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 11)).as("1 + 10 writes per 1.05 s").isGreaterThanOrEqualTo(1050);
+        }
+    }
+
+    @Test
+    void aUserLimiterReportingNoFiniteRateIsNotPacedAndAnImmediatePermitWritesAtOnce() {
+        assertThat(writeTimes(DefaultPacing.permit(userLimiter(Double.POSITIVE_INFINITY), ACTION,
+                TimeSource.of(time)), 25)).hasSize(25).containsOnly(0L);
+        assertThat(writeTimes(RateLimiter.Permit.IMMEDIATE, 25)).hasSize(25).containsOnly(5000L);
+    }
+
+    @Test
+    void theDefaultPermitOfAUserLimiterReportsThrottlingToIt() {
+        List<String> throttled = new CopyOnWriteArrayList<>();
+        RateLimiter limiter = new RateLimiter() {
+            @Override
+            public Mono<Void> acquire(String action) {
+                return Mono.empty();
+            }
+
+            @Override
+            public void onThrottled(String action) {
+                throttled.add(action);
+            }
+
+            @Override
+            public RateLimiterState state(String action) {
+                return new RateLimiterState(action, 5, 1, 0, 0, 0, Duration.ZERO);
+            }
+        };
+        RateLimiter.Permit permit = limiter.acquirePermit(ACTION, "AKIDsomeone").block(Duration.ofSeconds(1));
+        permit.throttled();
+        assertThat(throttled).containsExactly(ACTION);
+        assertThat(limiter.acquirePermit(ACTION, null).block(Duration.ofSeconds(1))).isSameAs(permit);
+    }
+
     @Test
     void throttlingSlowsDownMultiplicativelyAndRecoversGradually() {
         RateLimiter limiter = limiter(10, 1);
