@@ -27,11 +27,12 @@ public final class BoundedJson {
      */
     private static final int BYTES_PER_TOKEN = 4;
 
+    private final StreamReadConstraints constraints;
     private final JsonFactory factory;
 
     /** Parsers for documents of at most {@code maxDocumentBytes}. */
     public BoundedJson(int maxDocumentBytes) {
-        StreamReadConstraints constraints = StreamReadConstraints.builder()
+        this.constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxNumberLength(MAX_NUMBER_LENGTH)
                 .maxStringLength(maxDocumentBytes)
@@ -47,8 +48,15 @@ public final class BoundedJson {
                 .build();
     }
 
-    /** A parser over the whole of {@code body}; the caller closes it. */
+    /**
+     * A parser over the whole of {@code body}; the caller closes it. A body longer than the limit is refused here,
+     * before a byte is parsed: Jackson 3.1 and later check a byte array's length up front, but 3.0 only once it has
+     * read past the limit, having built a string of up to the limit on the way.
+     *
+     * @throws tools.jackson.core.exc.StreamConstraintsException if {@code body} is longer than the limit
+     */
     public JsonParser parser(byte[] body) {
+        constraints.validateDocumentLength(body.length);
         return factory.createParser(body);
     }
 
