@@ -4,7 +4,6 @@ import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
-import dev.dbbrain.reactive.internal.JsonCodec;
 import dev.dbbrain.reactive.internal.Validation;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;

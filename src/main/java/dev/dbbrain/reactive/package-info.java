@@ -15,10 +15,14 @@
  *   <li>Signing is a pure function ({@code internal.Tc3Signer}): the client reads the clock once per request and
  *       passes the timestamp in, so signatures are reproducible in tests. The Content-Type and Host that are signed
  *       are single values used for both signing and sending: any difference is a signature failure at the service.
- *   <li>Decoding reads a bounded byte array into a Jackson tree under stream read constraints (nesting depth,
- *       number length, document size) and maps it by hand. Hand mapping rather than data binding keeps the public
- *       records free of Jackson annotations and lets each field be lenient or strict on purpose: lenient where the
- *       API's documentation is loose (times, absent lists), strict where a wrong type means a broken answer.
+ *   <li>Decoding reads a bounded byte array as a stream of jackson-core tokens under stream read constraints
+ *       (nesting depth, number length, document size, token count) and builds each record straight from the tokens
+ *       ({@code JsonCodec} on the shared {@code internal.EnvelopeReader}): no tree is ever built, a field this client
+ *       does not use is skipped unread, and what the records hold is counted against a memory budget of three times
+ *       the size cap. Hand mapping rather than data binding keeps the public records free of Jackson annotations,
+ *       the library free of jackson-databind (so it runs on whatever Jackson 3 an application's framework manages,
+ *       3.0 onwards), and lets each field be lenient or strict on purpose: lenient where the API's documentation is
+ *       loose (times, absent lists), strict where a wrong type means a broken answer.
  *   <li>Timeouts come from Reactor Netty (connect timeout on the owned pool, per-request response timeout that also
  *       covers stalls mid-body), so no timer of ours runs per request.
  *   <li>Reactor Netty's own retry stays on: it resends a request only when a pooled connection failed before the

@@ -8,14 +8,16 @@ import java.util.concurrent.Callable;
 
 /**
  * Runs the core against the emulator: create, watch to the end, describe. {@link CoreWithoutOptionalDependenciesIT}
- * loads it through a class loader that hides Micrometer and Spring; it must refer to nothing but the core.
+ * loads it through a class loader that hides Micrometer, Spring and jackson-databind; it must refer to nothing but the
+ * core.
  */
 public final class CoreOnlyProbe implements Callable<String> {
 
     @Override
     public String call() {
         for (String hidden : List.of("io.micrometer.core.instrument.MeterRegistry",
-                "io.micrometer.observation.ObservationRegistry", "org.springframework.context.ApplicationContext")) {
+                "io.micrometer.observation.ObservationRegistry", "org.springframework.context.ApplicationContext",
+                "tools.jackson.databind.ObjectMapper", "com.fasterxml.jackson.annotation.JsonProperty")) {
             try {
                 Class.forName(hidden, false, getClass().getClassLoader());
                 throw new AssertionError(hidden + " is visible: the probe is not isolated");

@@ -14,19 +14,26 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Spring and Micrometer are optional: the core neither refers to them nor needs them at run time. */
+/**
+ * Spring and Micrometer are optional, and jackson-databind is no dependency at all (tests use it): the core neither
+ * refers to them nor needs them at run time.
+ */
 class CoreWithoutOptionalDependenciesIT {
 
     private static final String LEAK_DETECTOR = "io.netty.customResourceLeakDetector";
     private static final List<String> OPTIONAL = List.of("io/micrometer", "io.micrometer", "org/springframework",
             "org.springframework");
+    /** jackson-databind and the jackson-annotations it needs: their jars, and their packages in a class file. */
+    private static final List<String> DATABIND_JARS = List.of("/jackson-databind-", "/jackson-annotations-");
+    private static final List<String> DATABIND = List.of("tools/jackson/databind", "com/fasterxml/jackson/annotation");
 
     @Test
-    void theCoreRunsThroughAClassLoaderThatHidesMicrometerAndSpring() throws Exception {
+    void theCoreRunsThroughAClassLoaderThatHidesMicrometerSpringAndDatabind() throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String path = entry.replace('\\', '/');
-            if (OPTIONAL.stream().noneMatch(path::contains) && !path.contains("/org/hdrhistogram/")
+            if (OPTIONAL.stream().noneMatch(path::contains) && DATABIND_JARS.stream().noneMatch(path::contains)
+                    && !path.contains("/org/hdrhistogram/")
                     && !path.contains("/org/latencyutils/")) {
                 urls.add(Path.of(entry).toUri().toURL());
             }
@@ -73,6 +80,24 @@ class CoreWithoutOptionalDependenciesIT {
             }
         }
         assertThat(checked).isGreaterThan(50);
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void noClassOfTheLibraryRefersToJacksonDatabindOrItsAnnotations() throws Exception {
+        Path classes = Path.of(DbbrainClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> offenders = new ArrayList<>();
+        int checked = 0;
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                checked++;
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (DATABIND.stream().anyMatch(text::contains)) {
+                    offenders.add(classes.relativize(file).toString());
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
         assertThat(offenders).isEmpty();
     }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbbrain.reactive.internal.BoundedBody;
-import dev.dbbrain.reactive.internal.JsonCodec;
+import dev.dbbrain.reactive.testing.Gen;
+import dev.dbbrain.reactive.testing.PropertyTries;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -15,19 +17,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Properties of the response decoder over generated hostile bodies: whatever the bytes, decoding ends in a response
  * or in a typed exception naming the action (and the RequestId when the body has one) — never another exception,
  * an {@link Error}, or more memory than a small multiple of the size cap.
+ *
+ * <p>Each property is a {@code @TestFactory} of seeded tries ({@link PropertyTries}): a failing try names its seed,
+ * and {@code -Dproperty.seed=<seed>} replays it.
  */
 class ResponseDecoderPropertiesTest {
 
@@ -47,6 +51,8 @@ class ResponseDecoderPropertiesTest {
     /** What decoding one body may allocate on its thread, garbage included, as a multiple of the size cap. */
     private static final int ALLOCATION_FACTOR = 8;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final JsonCodec CODEC = new JsonCodec(CAP, ZoneOffset.ofHours(8));
     private static final String CREATE = "CreateProxySessionKillTask";
     private static final String DESCRIBE = "DescribeProxySessionKillTasks";
@@ -60,7 +66,7 @@ class ResponseDecoderPropertiesTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    @BeforeContainer
+    @BeforeAll
     static void warmUp() {
         // Class loading and first-call set-up are not what the allocation bound is about.
         for (String name : EXAMPLES) {
@@ -122,27 +128,28 @@ class ResponseDecoderPropertiesTest {
     // ---------------------------------------------------------------------------------------------------------
     // Random and mutated bytes
 
-    @Property(tries = 2000)
-    void randomBytesEndInATypedErrorNamingTheAction(@ForAll @Size(max = 2048) byte[] body,
-            @ForAll("actions") String action) {
-        failsTyped(action, body);
+    @TestFactory
+    Stream<DynamicTest> randomBytesEndInATypedErrorNamingTheAction() {
+        return PropertyTries.of(2000, g -> failsTyped(action(g), g.bytes(2048)));
     }
 
-    @Property(tries = 2000)
-    void randomTextOfJsonCharactersEndsInATypedErrorNamingTheAction(@ForAll("jsonishText") String text,
-            @ForAll("actions") String action) {
-        failsTyped(action, utf8(text));
+    @TestFactory
+    Stream<DynamicTest> randomTextOfJsonCharactersEndsInATypedErrorNamingTheAction() {
+        return PropertyTries.of(2000, g -> failsTyped(action(g), utf8(jsonishText(g))));
     }
 
-    @Property(tries = 3000)
-    void mutatedOfficialExamplesDecodeOrFailTyped(@ForAll("mutatedExamples") Mutated mutated) {
-        Object outcome = decodesOrFailsTyped(actionOf(mutated.example), mutated.body);
-        if (outcome instanceof DescribeProxySessionKillTasksResponse r) {
-            assertThat(r.tasks()).allSatisfy(t -> assertThat(t.instProxyList()).doesNotContainNull());
-        }
+    @TestFactory
+    Stream<DynamicTest> mutatedOfficialExamplesDecodeOrFailTyped() {
+        return PropertyTries.of(3000, g -> {
+            Mutated mutated = mutatedExample(g);
+            Object outcome = decodesOrFailsTyped(actionOf(mutated.example), mutated.body);
+            if (outcome instanceof DescribeProxySessionKillTasksResponse r) {
+                assertThat(r.tasks()).allSatisfy(t -> assertThat(t.instProxyList()).doesNotContainNull());
+            }
+        });
     }
 
-    @Example
+    @Test
     void everyTruncationOfEveryOfficialExampleIsADecodingError() {
         for (String name : EXAMPLES) {
             byte[] whole = JsonCodecTest.resource(name);
@@ -156,10 +163,14 @@ class ResponseDecoderPropertiesTest {
     // ---------------------------------------------------------------------------------------------------------
     // Well-formed JSON of the wrong shape
 
-    @Property(tries = 2000)
-    void anyFieldOfAnOfficialExampleReplacedByAnyJsonValueDecodesOrFailsCarryingTheRequestId(
-            @ForAll("examples") String example, @ForAll("jsonValues") JsonNode replacement,
-            @ForAll("indices") int pick) {
+    @TestFactory
+    Stream<DynamicTest> anyFieldOfAnOfficialExampleReplacedByAnyJsonValueDecodesOrFailsCarryingTheRequestId() {
+        return PropertyTries.of(2000, g -> replacingAFieldDecodesOrFailsCarryingTheRequestId(g.pick(EXAMPLES),
+                jsonValue(g), g.between(0, 1000)));
+    }
+
+    private static void replacingAFieldDecodesOrFailsCarryingTheRequestId(String example, JsonNode replacement,
+            int pick) {
         ObjectNode root = (ObjectNode) JSON.readTree(JsonCodecTest.resource(example));
         List<Slot> slots = new ArrayList<>();
         collect(root.get("Response"), slots);
@@ -186,40 +197,47 @@ class ResponseDecoderPropertiesTest {
         }
     }
 
-    @Property(tries = 500)
-    void errorWithoutAUsableCodeIsADecodingErrorWithTheRequestId(@ForAll("codelessErrors") JsonNode error,
-            @ForAll("actions") String action) {
-        ObjectNode root = JSON.createObjectNode();
-        root.putObject("Response").put("RequestId", "req-7").set("Error", error);
-        DbbrainException e = failsTyped(action, JSON.writeValueAsBytes(root));
-        assertThat(e).isInstanceOf(DbbrainDecodingException.class).hasMessageContaining("Error without a Code");
-        assertThat(e.requestId()).isEqualTo("req-7");
-    }
-
-    @Property(tries = 500)
-    void errorWithACodeIsAnApiExceptionWhateverElseTheBodyHolds(@ForAll("codes") String code,
-            @ForAll("texts") String message, @ForAll("jsonValues") JsonNode noise, @ForAll("actions") String action) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode response = root.putObject("Response");
-        response.set("Tasks", noise);
-        response.set("AsyncRequestId", noise);
-        response.putObject("Error").put("Code", code).put("Message", message);
-        response.put("RequestId", "req-8");
-        DbbrainException e = failsTyped(action, JSON.writeValueAsBytes(root));
-        assertThat(e).isInstanceOfSatisfying(DbbrainApiException.class, api -> {
-            assertThat(api.code()).isEqualTo(code.length() <= 128 ? code : code.substring(0, 128) + "…");
-            assertThat(api.errorMessage()).startsWith(message.substring(0, Math.min(message.length(), 2048)));
-            assertThat(api.requestId()).isEqualTo("req-8");
-            assertThat(api.category()).isEqualTo(ErrorCategory.ofErrorCode(api.code()));
+    @TestFactory
+    Stream<DynamicTest> errorWithoutAUsableCodeIsADecodingErrorWithTheRequestId() {
+        return PropertyTries.of(500, g -> {
+            JsonNode error = codelessError(g);
+            ObjectNode root = JSON.createObjectNode();
+            root.putObject("Response").put("RequestId", "req-7").set("Error", error);
+            DbbrainException e = failsTyped(action(g), JSON.writeValueAsBytes(root));
+            assertThat(e).isInstanceOf(DbbrainDecodingException.class).hasMessageContaining("Error without a Code");
+            assertThat(e.requestId()).isEqualTo("req-7");
         });
     }
 
-    @Property(tries = 300)
-    void htmlErrorPagesAreDecodingErrors(@ForAll("htmlPages") String page, @ForAll("actions") String action) {
-        assertThat(failsTyped(action, utf8(page))).isInstanceOf(DbbrainDecodingException.class);
+    @TestFactory
+    Stream<DynamicTest> errorWithACodeIsAnApiExceptionWhateverElseTheBodyHolds() {
+        return PropertyTries.of(500, g -> {
+            String code = code(g);
+            String message = g.text(0, 300);
+            JsonNode noise = jsonValue(g);
+            ObjectNode root = JSON.createObjectNode();
+            ObjectNode response = root.putObject("Response");
+            response.set("Tasks", noise);
+            response.set("AsyncRequestId", noise);
+            response.putObject("Error").put("Code", code).put("Message", message);
+            response.put("RequestId", "req-8");
+            DbbrainException e = failsTyped(action(g), JSON.writeValueAsBytes(root));
+            assertThat(e).isInstanceOfSatisfying(DbbrainApiException.class, api -> {
+                assertThat(api.code()).isEqualTo(code.length() <= 128 ? code : code.substring(0, 128) + "…");
+                assertThat(api.errorMessage()).startsWith(message.substring(0, Math.min(message.length(), 2048)));
+                assertThat(api.requestId()).isEqualTo("req-8");
+                assertThat(api.category()).isEqualTo(ErrorCategory.ofErrorCode(api.code()));
+            });
+        });
     }
 
-    @Example
+    @TestFactory
+    Stream<DynamicTest> htmlErrorPagesAreDecodingErrors() {
+        return PropertyTries.of(300, g -> assertThat(failsTyped(action(g), utf8(htmlPage(g))))
+                .isInstanceOf(DbbrainDecodingException.class));
+    }
+
+    @Test
     void emptyAndBlankBodiesAreDecodingErrors() {
         for (String action : List.of(CREATE, DESCRIBE)) {
             for (String body : List.of("", " ", "\r\n", "\u0000", "\ufeff", "null", "{}", "{\"Response\":null}")) {
@@ -231,7 +249,7 @@ class ResponseDecoderPropertiesTest {
     // ---------------------------------------------------------------------------------------------------------
     // The sizes from the issue, and memory
 
-    @Example
+    @Test
     void theIssuesHostileSizesFailFastWithTypedErrors() {
         int levels = 200_000;
         String nested = "{\"Response\":{\"Tasks\":" + "[".repeat(levels) + "]".repeat(levels) + "}}";
@@ -244,9 +262,14 @@ class ResponseDecoderPropertiesTest {
         }
     }
 
-    @Property(tries = 40)
-    void decodingAllocatesASmallMultipleOfTheCapWhateverTheBody(@ForAll("capSizedHostileBodies") byte[] body,
-            @ForAll("actions") String action) {
+    /**
+     * Every shape of cap-sized hostile body with each action: the 24 combinations, each tried once (what jqwik's
+     * exhaustive generation did with its 40 tries, since the combinations were fewer).
+     */
+    @ParameterizedTest(name = "shape {0}, {1}")
+    @MethodSource("capSizedHostileBodies")
+    void decodingAllocatesASmallMultipleOfTheCapWhateverTheBody(int shape, String action) {
+        byte[] body = capSizedHostileBody(shape);
         assertThat(body.length).isLessThanOrEqualTo(CAP);
         decodesOrFailsTyped(action, body);
         long allocated = allocatedWhileDecoding(action, body);
@@ -254,13 +277,13 @@ class ResponseDecoderPropertiesTest {
                 .isLessThan((long) ALLOCATION_FACTOR * CAP);
     }
 
-    @Example
+    @Test
     void aStringOfSixtyFourMebibytesIsRefusedWithoutCopyingIt() {
         byte[] body = utf8("{\"Response\":{\"RequestId\":\"" + "x".repeat(64 << 20) + "\"}}");
         assertThat(allocatedWhileDecoding(DESCRIBE, body)).isLessThan(CAP);
     }
 
-    @Example
+    @Test
     void aRealisticAnswerAtTheCapStillDecodes() {
         String task = "{\"AsyncRequestId\":14672492,\"InstanceId\":\"crs-o5chheqz\",\"TaskStatus\":\"running\","
                 + "\"Progress\":33,\"InstProxyList\":[\"6511ec503b047be913e30c1bbf1f2c8c861e8347\","
@@ -276,7 +299,7 @@ class ResponseDecoderPropertiesTest {
         assertThat(allocatedWhileDecoding(DESCRIBE, body)).isLessThan((long) ALLOCATION_FACTOR * CAP);
     }
 
-    @Example
+    @Test
     void manyTinyStringsAreStoppedByTheMemoryBudgetNotDecodedIntoMillionsOfObjects() {
         String body = "{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":1,\"InstProxyList\":["
                 + "\"a\",".repeat(CAP / 4 - 40) + "\"a\"]}],\"RequestId\":\"r\"}}";
@@ -284,9 +307,13 @@ class ResponseDecoderPropertiesTest {
                 .hasMessageContaining("bytes of memory");
     }
 
-    @Property(tries = 500)
-    void boundedBodyEmitsTheWholeBodyUpToTheCapAndStopsReadingPastIt(
-            @ForAll("chunkSizes") List<Integer> sizes, @ForAll("smallCaps") int cap, @ForAll boolean declared) {
+    @TestFactory
+    Stream<DynamicTest> boundedBodyEmitsTheWholeBodyUpToTheCapAndStopsReadingPastIt() {
+        return PropertyTries.of(500, g -> boundedBodyEmitsTheWholeBodyUpToTheCap(
+                g.list(0, 30, chunk -> chunk.between(0, 3000)), g.between(1, 20_000), g.bool()));
+    }
+
+    private static void boundedBodyEmitsTheWholeBodyUpToTheCap(List<Integer> sizes, int cap, boolean declared) {
         int total = sizes.stream().mapToInt(Integer::intValue).sum();
         int[] consumed = {0};
         Flux<ByteBuf> chunks = Flux.fromIterable(sizes).map(n -> {
@@ -309,37 +336,15 @@ class ResponseDecoderPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Integer>> chunkSizes() {
-        return Arbitraries.integers().between(0, 3000).list().ofMaxSize(30);
-    }
-
-    @Provide
-    Arbitrary<Integer> smallCaps() {
-        return Arbitraries.integers().between(1, 20_000);
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Generators
 
-    @Provide
-    Arbitrary<String> actions() {
-        return Arbitraries.of(CREATE, DESCRIBE);
+    private static String action(Gen g) {
+        return g.pick(CREATE, DESCRIBE);
     }
 
-    @Provide
-    Arbitrary<String> examples() {
-        return Arbitraries.of(EXAMPLES);
-    }
-
-    @Provide
-    Arbitrary<Integer> indices() {
-        return Arbitraries.integers().between(0, 1000);
-    }
-
-    @Provide
-    Arbitrary<String> jsonishText() {
-        return Arbitraries.strings().withChars("{}[]\":,0123456789.eE-+ truefalsn\\ResponsTakIdq").ofMaxLength(300);
+    private static String jsonishText(Gen g) {
+        return g.string("{}[]\":,0123456789.eE-+ truefalsn\\ResponsTakIdq", 0, 300);
     }
 
     record Mutated(String example, byte[] body) {
@@ -349,136 +354,138 @@ class ResponseDecoderPropertiesTest {
         }
     }
 
-    /** Official examples with byte-level damage: flips, deletions, duplications, insertions, truncations. */
-    @Provide
-    Arbitrary<Mutated> mutatedExamples() {
-        Arbitrary<Function<byte[], byte[]>> mutation = Arbitraries.oneOf(
-                Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.bytes())
-                        .as((at, b) -> body -> {
-                            byte[] copy = body.clone();
-                            copy[at % copy.length] = b;
-                            return copy;
-                        }),
-                Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(1, 40))
-                        .as((at, n) -> body -> cut(body, at % body.length, n)),
-                Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(1, 80))
-                        .as((at, n) -> body -> duplicate(body, at % body.length, n)),
-                Combinators.combine(Arbitraries.integers().between(0, 10_000),
-                                Arbitraries.strings().withChars("{}[]\":,-0123456789enul\\ ").ofMinLength(1)
-                                        .ofMaxLength(8))
-                        .as((at, text) -> body -> insert(body, at % body.length, utf8(text))),
-                Arbitraries.integers().between(0, 10_000).map(at -> body -> Arrays.copyOf(body, at % body.length)));
-        return Combinators.combine(examples(), mutation.list().ofMinSize(1).ofMaxSize(4))
-                .as((example, mutations) -> {
-                    byte[] body = JsonCodecTest.resource(example);
-                    for (Function<byte[], byte[]> m : mutations) {
-                        body = body.length == 0 ? body : m.apply(body);
-                    }
-                    return new Mutated(example, body);
-                });
+    /** An official example with byte-level damage: flips, deletions, duplications, insertions, truncations. */
+    private static Mutated mutatedExample(Gen g) {
+        String example = g.pick(EXAMPLES);
+        List<UnaryOperator<byte[]>> mutations = g.list(1, 4, ResponseDecoderPropertiesTest::mutation);
+        byte[] body = JsonCodecTest.resource(example);
+        for (UnaryOperator<byte[]> m : mutations) {
+            body = body.length == 0 ? body : m.apply(body);
+        }
+        return new Mutated(example, body);
+    }
+
+    private static UnaryOperator<byte[]> mutation(Gen g) {
+        int at = g.between(0, 10_000);
+        return g.oneOf(
+                flip -> {
+                    byte b = flip.anyByte();
+                    return body -> {
+                        byte[] copy = body.clone();
+                        copy[at % copy.length] = b;
+                        return copy;
+                    };
+                },
+                deletion -> {
+                    int n = deletion.between(1, 40);
+                    return body -> cut(body, at % body.length, n);
+                },
+                duplication -> {
+                    int n = duplication.between(1, 80);
+                    return body -> duplicate(body, at % body.length, n);
+                },
+                insertion -> {
+                    byte[] text = utf8(insertion.string("{}[]\":,-0123456789enul\\ ", 1, 8));
+                    return body -> insert(body, at % body.length, text);
+                },
+                truncation -> body -> Arrays.copyOf(body, at % body.length));
     }
 
     /** Any JSON value, scalars and small containers, nested a little. */
-    @Provide
-    Arbitrary<JsonNode> jsonValues() {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        Arbitrary<JsonNode> scalars = Arbitraries.oneOf(
-                Arbitraries.just(f.nullNode()),
-                Arbitraries.of(true, false).map(f::booleanNode),
-                Arbitraries.longs().map(f::numberNode),
-                Arbitraries.doubles().map(f::numberNode),
-                Arbitraries.bigIntegers().between(java.math.BigInteger.ONE.shiftLeft(63),
-                        java.math.BigInteger.ONE.shiftLeft(120)).map(f::numberNode),
-                texts().ofMaxLength(20).map(f::stringNode),
-                Arbitraries.of("12", " 34 ", "-1", "9223372036854775808", "running", "2022-02-11 10:22:46",
-                        "2020-09-22T00:00:00+00:00").map(f::stringNode));
-        Arbitrary<JsonNode> arrays = scalars.list().ofMaxSize(4).map(values -> {
-            ArrayNode a = f.arrayNode();
-            values.forEach(a::add);
-            return a;
-        });
-        Arbitrary<JsonNode> objects = Combinators.combine(Arbitraries.strings().alpha().ofMaxLength(6), scalars)
-                .as((k, v) -> (JsonNode) f.objectNode().set(k, v));
-        return Arbitraries.oneOf(scalars, arrays, objects);
+    private static JsonNode jsonValue(Gen g) {
+        return g.oneOf(ResponseDecoderPropertiesTest::jsonScalar,
+                array -> {
+                    ArrayNode a = NODES.arrayNode();
+                    array.list(0, 4, ResponseDecoderPropertiesTest::jsonScalar).forEach(a::add);
+                    return a;
+                },
+                object -> NODES.objectNode().set(object.string(ALPHA, 0, 6), jsonScalar(object)));
     }
 
-    @Provide
-    Arbitrary<JsonNode> codelessErrors() {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        Arbitrary<JsonNode> badCode = Arbitraries.oneOf(
-                Arbitraries.just((JsonNode) null),
-                Arbitraries.just(f.nullNode()),
-                Arbitraries.of("", " ", "\t").map(f::stringNode),
-                Arbitraries.integers().map(f::numberNode),
-                Arbitraries.just(f.arrayNode().add("AuthFailure")),
-                Arbitraries.just(f.objectNode().put("Code", "InternalError")));
-        Arbitrary<JsonNode> objects = Combinators.combine(badCode, Arbitraries.strings().ofMaxLength(30))
-                .as((code, message) -> {
-                    ObjectNode error = f.objectNode().put("Message", message);
-                    if (code != null) {
-                        error.set("Code", code);
-                    }
-                    return error;
-                });
-        return Arbitraries.oneOf(objects, Arbitraries.of(f.stringNode("oops"), f.numberNode(5), f.arrayNode(),
-                f.booleanNode(true), f.objectNode()));
+    private static JsonNode jsonScalar(Gen g) {
+        return g.oneOf(
+                nul -> NODES.nullNode(),
+                bool -> NODES.booleanNode(bool.bool()),
+                integer -> NODES.numberNode(integer.anyLong()),
+                decimal -> NODES.numberNode(decimal.anyDouble()),
+                big -> NODES.numberNode(big.bigInteger(BigInteger.ONE.shiftLeft(63), BigInteger.ONE.shiftLeft(120))),
+                text -> NODES.stringNode(text.text(0, 20)),
+                known -> NODES.stringNode(known.pick("12", " 34 ", "-1", "9223372036854775808", "running",
+                        "2022-02-11 10:22:46", "2020-09-22T00:00:00+00:00")));
     }
 
-    @Provide
-    Arbitrary<String> codes() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("AuthFailure.SignatureFailure", "RequestLimitExceeded", "InternalError",
-                        "ResourceNotFound", "FailedOperation", "InvalidParameter.Foo"),
-                texts().ofMinLength(1).filter(s -> !s.isBlank()));
+    private static JsonNode codelessError(Gen g) {
+        if (g.between(0, 1) == 0) {
+            return g.pick(NODES.stringNode("oops"), NODES.numberNode(5), NODES.arrayNode(), NODES.booleanNode(true),
+                    NODES.objectNode());
+        }
+        JsonNode code = g.oneOf(
+                absent -> null,
+                nul -> NODES.nullNode(),
+                blank -> NODES.stringNode(blank.pick("", " ", "\t")),
+                number -> NODES.numberNode(number.between(Integer.MIN_VALUE, Integer.MAX_VALUE)),
+                array -> NODES.arrayNode().add("AuthFailure"),
+                object -> NODES.objectNode().put("Code", "InternalError"));
+        ObjectNode error = NODES.objectNode().put("Message", g.text(0, 30));
+        if (code != null) {
+            error.set("Code", code);
+        }
+        return error;
     }
 
-    /** Text of any characters outside the surrogate range (control characters included), up to 300. */
-    @Provide
-    net.jqwik.api.arbitraries.StringArbitrary texts() {
-        return Arbitraries.strings().withCharRange('\u0000', '\ud7ff').withCharRange('\ue000', '\ufffd')
-                .ofMaxLength(300);
+    private static String code(Gen g) {
+        if (g.bool()) {
+            return g.pick("AuthFailure.SignatureFailure", "RequestLimitExceeded", "InternalError", "ResourceNotFound",
+                    "FailedOperation", "InvalidParameter.Foo");
+        }
+        String code;
+        do {
+            code = g.text(1, 300);
+        } while (code.isBlank());
+        return code;
     }
 
-    @Provide
-    Arbitrary<String> htmlPages() {
-        return Combinators.combine(Arbitraries.of(200, 400, 403, 404, 429, 500, 502, 503, 504),
-                        Arbitraries.strings().alpha().numeric().withChars(' ').ofMaxLength(200),
-                        Arbitraries.integers().between(0, 5000))
-                .as((status, text, padding) -> "<!DOCTYPE html><html><head><title>" + status + " " + text
-                        + "</title></head><body><h1>" + text + "</h1>" + "<p>nginx</p>".repeat(padding / 10)
-                        + "</body></html>");
+    private static String htmlPage(Gen g) {
+        int status = g.pick(200, 400, 403, 404, 429, 500, 502, 503, 504);
+        String text = g.string(ALPHA + "0123456789 ", 0, 200);
+        int padding = g.between(0, 5000);
+        return "<!DOCTYPE html><html><head><title>" + status + " " + text + "</title></head><body><h1>" + text
+                + "</h1>" + "<p>nginx</p>".repeat(padding / 10) + "</body></html>";
     }
 
     /**
      * Bodies of at most the cap that are each the worst of their kind for a naive decoder: millions of tiny
      * tokens, tiny strings, unknown keys, minimal tasks, bad times, long strings, nested containers.
      */
-    @Provide
-    Arbitrary<byte[]> capSizedHostileBodies() {
-        List<IntFunction<String>> shapes = List.of(
-                n -> "{\"Response\":{\"X\":[" + "{},".repeat(n / 3) + "{}]}}",
-                n -> "{\"Response\":{\"X\":[" + "[],".repeat(n / 3) + "[]]}}",
-                n -> "{\"Response\":{\"X\":[" + "1,".repeat(n / 2) + "1]}}",
-                n -> "{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":1,\"InstProxyList\":[" + "\"a\",".repeat(n / 4)
-                        + "\"a\"]}]}}",
-                n -> "{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":1,\"FailedProxyList\":["
-                        + IntStream.range(0, n / 9).mapToObj(i -> "\"" + i + "\"").collect(Collectors.joining(","))
-                        + "]}]}}",
-                n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1},".repeat(n / 21) + "{}]}}",
-                n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1,\"CreateTime\":\"2022-13-45 99:99:99\"},"
-                        .repeat(n / 60) + "{}]}}",
-                n -> "{\"Response\":{" + IntStream.range(0, n / 12).mapToObj(i -> "\"k" + i + "\":0")
-                        .collect(Collectors.joining(",")) + "}}",
-                n -> "{\"Response\":{\"RequestId\":\"" + "x".repeat(n) + "\"}}",
-                n -> "{\"Response\":{\"Error\":{\"Code\":\"" + "C".repeat(n / 2) + "\",\"Message\":\""
-                        + "m".repeat(n / 2) + "\"}}}",
-                n -> "{\"Response\":{\"X\":" + "[".repeat(31) + "\"" + "y".repeat(n) + "\"" + "]".repeat(31) + "}}",
-                n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1,\"InstanceId\":\"i\",\"TaskStatus\":\"s\"},"
-                        .repeat(n / 52) + "{}]}}");
-        return Arbitraries.of(shapes).map(shape -> {
-            byte[] body = utf8(shape.apply(CAP - 128));
-            return body.length <= CAP ? body : Arrays.copyOf(body, CAP);
-        });
+    private static final List<IntFunction<String>> CAP_SIZED_SHAPES = List.of(
+            n -> "{\"Response\":{\"X\":[" + "{},".repeat(n / 3) + "{}]}}",
+            n -> "{\"Response\":{\"X\":[" + "[],".repeat(n / 3) + "[]]}}",
+            n -> "{\"Response\":{\"X\":[" + "1,".repeat(n / 2) + "1]}}",
+            n -> "{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":1,\"InstProxyList\":[" + "\"a\",".repeat(n / 4)
+                    + "\"a\"]}]}}",
+            n -> "{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":1,\"FailedProxyList\":["
+                    + IntStream.range(0, n / 9).mapToObj(i -> "\"" + i + "\"").collect(Collectors.joining(","))
+                    + "]}]}}",
+            n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1},".repeat(n / 21) + "{}]}}",
+            n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1,\"CreateTime\":\"2022-13-45 99:99:99\"},"
+                    .repeat(n / 60) + "{}]}}",
+            n -> "{\"Response\":{" + IntStream.range(0, n / 12).mapToObj(i -> "\"k" + i + "\":0")
+                    .collect(Collectors.joining(",")) + "}}",
+            n -> "{\"Response\":{\"RequestId\":\"" + "x".repeat(n) + "\"}}",
+            n -> "{\"Response\":{\"Error\":{\"Code\":\"" + "C".repeat(n / 2) + "\",\"Message\":\""
+                    + "m".repeat(n / 2) + "\"}}}",
+            n -> "{\"Response\":{\"X\":" + "[".repeat(31) + "\"" + "y".repeat(n) + "\"" + "]".repeat(31) + "}}",
+            n -> "{\"Response\":{\"Tasks\":[" + "{\"AsyncRequestId\":1,\"InstanceId\":\"i\",\"TaskStatus\":\"s\"},"
+                    .repeat(n / 52) + "{}]}}");
+
+    static Stream<Arguments> capSizedHostileBodies() {
+        return IntStream.range(0, CAP_SIZED_SHAPES.size()).boxed()
+                .flatMap(shape -> Stream.of(CREATE, DESCRIBE).map(action -> Arguments.of(shape, action)));
+    }
+
+    private static byte[] capSizedHostileBody(int shape) {
+        byte[] body = utf8(CAP_SIZED_SHAPES.get(shape).apply(CAP - 128));
+        return body.length <= CAP ? body : Arrays.copyOf(body, CAP);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -8,15 +8,13 @@ import dev.dbbrain.reactive.DbbrainTransportException;
 import dev.dbbrain.reactive.internal.BoundedBody;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
-import dev.dbbrain.reactive.internal.JsonCodec;
+import dev.dbbrain.reactive.internal.JsonOutput;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import dev.dbbrain.reactive.internal.Validation;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -24,9 +22,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One STS {@code AssumeRole} call (version 2018-08-13): temporary credentials of a role, requested with TC3
@@ -51,8 +46,6 @@ final class AssumeRoleCredentials {
 
     /** The documented alphabet of RoleSessionName, 2 to 128 characters. */
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,128}");
-    private static final JsonCodec JSON = new JsonCodec(MAX_BODY_BYTES, ZoneOffset.UTC);
-    private static final JsonMapper WRITER = JsonMapper.builder().build();
 
     private final CredentialsProvider base;
     private final byte[] body;
@@ -81,11 +74,13 @@ final class AssumeRoleCredentials {
         this.endpoint = Endpoint.parse(endpoint, false);
         this.region = Validation.requireToken(region, "region");
         this.clock = clock;
-        ObjectNode request = WRITER.createObjectNode()
-                .put("RoleArn", roleArn)
-                .put("RoleSessionName", roleSessionName)
-                .put("DurationSeconds", duration.toSeconds());
-        this.body = WRITER.writeValueAsBytes(request);
+        this.body = JsonOutput.bytes(json -> {
+            json.writeStartObject();
+            json.writeStringProperty("RoleArn", roleArn);
+            json.writeStringProperty("RoleSessionName", roleSessionName);
+            json.writeNumberProperty("DurationSeconds", duration.toSeconds());
+            json.writeEndObject();
+        });
         // Here, not on the event loop: the first use of DbbrainClient reads its version resource.
         this.requestClient = "dbbrain-reactive/" + DbbrainClient.version();
         this.http = HttpClient.create(ConnectionProvider.newConnection())
@@ -131,43 +126,12 @@ final class AssumeRoleCredentials {
                                 if (status != 200) {
                                     throw new DbbrainHttpException(ACTION, status, BoundedBody.snippet(bytes));
                                 }
-                                return credentials(bytes);
+                                return AssumeRoleAnswer.credentials(bytes);
                             });
                 })
                 .next()
                 .switchIfEmpty(Mono.error(() -> new DbbrainDecodingException(ACTION, "no answer", null, null)))
                 .onErrorMap(Failures::isTransport, e -> Failures.transport(ACTION, e, RESPONSE_TIMEOUT));
-    }
-
-    /** {@code Response.Credentials{TmpSecretId, TmpSecretKey, Token}} and {@code Response.ExpiredTime}. */
-    static Credentials credentials(byte[] body) {
-        JsonNode response = JSON.response(ACTION, body);
-        String requestId = response.path("RequestId").isString() ? response.get("RequestId").stringValue() : null;
-        JsonNode issued = response.get("Credentials");
-        if (issued == null || !issued.isObject()) {
-            throw new DbbrainDecodingException(ACTION, "no Credentials object", requestId, null);
-        }
-        String id = text(issued, "TmpSecretId", requestId);
-        String key = text(issued, "TmpSecretKey", requestId);
-        String token = text(issued, "Token", requestId);
-        JsonNode expired = response.get("ExpiredTime");
-        if (expired == null || !expired.isIntegralNumber() || !expired.canConvertToLong()
-                || expired.longValue() <= 0 || expired.longValue() > Instant.MAX.getEpochSecond()) {
-            throw new DbbrainDecodingException(ACTION, "no ExpiredTime in epoch seconds", requestId, null);
-        }
-        try {
-            return Credentials.of(id, key, token, Instant.ofEpochSecond(expired.longValue()));
-        } catch (IllegalArgumentException e) {
-            throw new DbbrainDecodingException(ACTION, "unusable credentials: " + e.getMessage(), requestId, null);
-        }
-    }
-
-    private static String text(JsonNode parent, String field, String requestId) {
-        JsonNode node = parent.get(field);
-        if (node == null || !node.isString() || node.stringValue().isBlank()) {
-            throw new DbbrainDecodingException(ACTION, "no Credentials." + field, requestId, null);
-        }
-        return node.stringValue();
     }
 
     @Override

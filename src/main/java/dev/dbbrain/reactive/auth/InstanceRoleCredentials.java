@@ -5,17 +5,13 @@ import dev.dbbrain.reactive.DbbrainTransportException;
 import dev.dbbrain.reactive.internal.BoundedBody;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
-import dev.dbbrain.reactive.internal.JsonCodec;
 import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One fetch of a CVM instance role's temporary credentials from the instance metadata service: GET
@@ -40,7 +36,6 @@ final class InstanceRoleCredentials {
 
     /** CAM role names: letters, digits and {@code +=,.@_-}; anything else must not go into a URL path. */
     private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
-    private static final JsonCodec JSON = new JsonCodec(MAX_BODY_BYTES, ZoneOffset.UTC);
 
     private final String base;
     private final HttpClient http;
@@ -58,7 +53,8 @@ final class InstanceRoleCredentials {
 
     /** One attempt: role name, then that role's credentials. */
     Mono<Credentials> fetch() {
-        return get(base).map(this::roleName).flatMap(role -> get(base + role).map(body -> credentials(role, body)));
+        return get(base).map(this::roleName).flatMap(role -> get(base + role)
+                .map(body -> InstanceRoleAnswer.credentials(base + role, body)));
     }
 
     private Mono<byte[]> get(String url) {
@@ -108,49 +104,11 @@ final class InstanceRoleCredentials {
         return role;
     }
 
-    private Credentials credentials(String role, byte[] body) {
-        String url = base + role;
-        JsonNode json = JSON.tree(body);
-        if (json == null || !json.isObject()) {
-            throw fail(url + " did not answer a JSON object");
-        }
-        String code = text(json, "Code", url);
-        if (!"Success".equals(code)) {
-            throw fail(url + " answered Code " + quote(code) + " instead of Success");
-        }
-        String id = text(json, "TmpSecretId", url);
-        String key = text(json, "TmpSecretKey", url);
-        String token = text(json, "Token", url);
-        JsonNode expired = json.get("ExpiredTime");
-        if (expired == null || !expired.isIntegralNumber() || !expired.canConvertToLong()) {
-            throw fail(url + " answered no ExpiredTime in epoch seconds");
-        }
-        try {
-            return Credentials.of(id, key, token, Instant.ofEpochSecond(expired.longValue()));
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            // The message of Credentials' checks names the field, never its value.
-            throw fail(url + " answered unusable credentials: " + e.getMessage());
-        }
-    }
-
-    private static String text(JsonNode json, String field, String url) {
-        JsonNode node = json.get(field);
-        if (node == null || !node.isString() || node.stringValue().isBlank()) {
-            throw fail(url + " answered no " + field);
-        }
-        return node.stringValue();
-    }
-
-    /** Quotes a value from the metadata service, cut short: it may be anything. */
-    private static String quote(String value) {
-        return "`" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "`";
-    }
-
     private static DbbrainCredentialsException tooLarge(String url) {
         return fail(url + " answered with a body larger than " + MAX_BODY_BYTES + " bytes");
     }
 
-    private static DbbrainCredentialsException fail(String problem) {
+    static DbbrainCredentialsException fail(String problem) {
         return new DbbrainCredentialsException("CVM instance role: " + problem);
     }
 

@@ -4,13 +4,13 @@ import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DbbrainException;
 import dev.dbbrain.reactive.DbbrainWatchException;
 import dev.dbbrain.reactive.TaskInfo;
+import dev.dbbrain.reactive.internal.JsonOutput;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Prints task updates, errors and the summary as text (for people) or JSON lines (one object per line, for
@@ -24,7 +24,6 @@ final class Output {
     private final boolean json;
     private final boolean verbose;
     private final boolean live;
-    private final JsonMapper mapper = JsonMapper.builder().build();
     private int boardLines;
 
     /** With {@code live}, task changes go to a board redrawn with ANSI escapes: only for a terminal, never JSON. */
@@ -52,21 +51,23 @@ final class Output {
 
     synchronized void task(TaskInfo t) {
         if (json) {
-            ObjectNode node = mapper.createObjectNode();
-            node.put("type", "task");
-            node.put("instanceId", t.instanceId());
-            node.put("asyncRequestId", t.asyncRequestId());
-            node.put("status", t.rawStatus());
-            node.put("terminal", t.isTerminal());
-            node.put("progress", t.progress());
-            node.put("instProxyCount", t.instProxyCount());
-            t.instProxyList().forEach(node.putArray("instProxyList")::add);
-            t.finishedProxyList().forEach(node.putArray("finishedProxyList")::add);
-            t.failedProxyList().forEach(node.putArray("failedProxyList")::add);
-            putTime(node, "createTime", t.createTime());
-            putTime(node, "startTime", t.startTime());
-            putTime(node, "endTime", t.endTime());
-            out.println(mapper.writeValueAsString(node));
+            out.println(JsonOutput.string(g -> {
+                g.writeStartObject();
+                g.writeStringProperty("type", "task");
+                g.writeStringProperty("instanceId", t.instanceId());
+                g.writeNumberProperty("asyncRequestId", t.asyncRequestId());
+                g.writeStringProperty("status", t.rawStatus());
+                g.writeBooleanProperty("terminal", t.isTerminal());
+                g.writeNumberProperty("progress", t.progress());
+                g.writeNumberProperty("instProxyCount", t.instProxyCount());
+                strings(g, "instProxyList", t.instProxyList());
+                strings(g, "finishedProxyList", t.finishedProxyList());
+                strings(g, "failedProxyList", t.failedProxyList());
+                time(g, "createTime", t.createTime());
+                time(g, "startTime", t.startTime());
+                time(g, "endTime", t.endTime());
+                g.writeEndObject();
+            }));
         } else {
             out.println(printable(String.format("%-14s task %-10d %-9s %3d%%  proxies finished %d/%d, failed %d",
                     t.instanceId(), t.asyncRequestId(), t.rawStatus(), t.progress(), t.finishedProxyList().size(),
@@ -75,12 +76,14 @@ final class Output {
         out.flush();
     }
 
-    private static void putTime(ObjectNode node, String field, Optional<Instant> time) {
-        if (time.isPresent()) {
-            node.put(field, time.get().toString());
-        } else {
-            node.putNull(field);
-        }
+    private static void strings(JsonGenerator g, String field, List<String> values) {
+        g.writeArrayPropertyStart(field);
+        values.forEach(g::writeString);
+        g.writeEndArray();
+    }
+
+    private static void time(JsonGenerator g, String field, Optional<Instant> time) {
+        g.writeStringProperty(field, time.map(Instant::toString).orElse(null));
     }
 
     /** The short name of a failure: the service's error code, or one made from the exception's kind. */
@@ -124,21 +127,24 @@ final class Output {
     private void write(String context, String code, String message, String requestId, String action,
             DbbrainWatchException watch) {
         if (json) {
-            ObjectNode node = mapper.createObjectNode();
-            ObjectNode error = node.putObject("error");
-            error.put("code", code);
-            error.put("message", message);
-            error.put("requestId", requestId);
-            error.put("action", action);
-            if (context != null) {
-                error.put("context", context);
-            }
-            if (watch != null) {
-                error.put("reason", watch.reason().name());
-                error.put("asyncRequestId", watch.asyncRequestId());
-                error.put("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
-            }
-            out.println(mapper.writeValueAsString(node));
+            out.println(JsonOutput.string(g -> {
+                g.writeStartObject();
+                g.writeObjectPropertyStart("error");
+                g.writeStringProperty("code", code);
+                g.writeStringProperty("message", message);
+                g.writeStringProperty("requestId", requestId);
+                g.writeStringProperty("action", action);
+                if (context != null) {
+                    g.writeStringProperty("context", context);
+                }
+                if (watch != null) {
+                    g.writeStringProperty("reason", watch.reason().name());
+                    g.writeNumberProperty("asyncRequestId", watch.asyncRequestId());
+                    g.writeStringProperty("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }));
             out.flush();
         } else {
             err.println(printable("error: " + (context == null ? "" : context + ": ") + code + ": " + message
@@ -168,18 +174,21 @@ final class Output {
 
     synchronized void summary(Summary summary) {
         if (json) {
-            ObjectNode node = mapper.createObjectNode();
-            ObjectNode s = node.putObject("summary");
-            s.put("tasks", summary.tasks());
-            s.put("finished", summary.finished());
-            s.put("failed", summary.failed());
-            s.put("errors", summary.errors());
-            s.put("requests", summary.requests());
-            s.put("throttled", summary.throttled());
-            s.put("retries", summary.retries());
-            s.put("limiterWaitMs", summary.limiterWait().toMillis());
-            s.put("elapsedMs", summary.elapsed().toMillis());
-            out.println(mapper.writeValueAsString(node));
+            out.println(JsonOutput.string(g -> {
+                g.writeStartObject();
+                g.writeObjectPropertyStart("summary");
+                g.writeNumberProperty("tasks", summary.tasks());
+                g.writeNumberProperty("finished", summary.finished());
+                g.writeNumberProperty("failed", summary.failed());
+                g.writeNumberProperty("errors", summary.errors());
+                g.writeNumberProperty("requests", summary.requests());
+                g.writeNumberProperty("throttled", summary.throttled());
+                g.writeNumberProperty("retries", summary.retries());
+                g.writeNumberProperty("limiterWaitMs", summary.limiterWait().toMillis());
+                g.writeNumberProperty("elapsedMs", summary.elapsed().toMillis());
+                g.writeEndObject();
+                g.writeEndObject();
+            }));
         } else {
             out.println(summary.text());
         }

@@ -2,7 +2,6 @@ package dev.dbbrain.reactive.emulator;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Decides the envelope of one API request, running the service's checks in order, first failure wins:
@@ -40,7 +39,7 @@ final class ApiProcessor {
         }
     }
 
-    private ObjectNode answer(String method, String path, HttpHeaders headers, RequestBody body) {
+    private Envelopes.Fields answer(String method, String path, HttpHeaders headers, RequestBody body) {
         if (!"POST".equals(method)) {
             throw new ApiFailure("UnsupportedProtocol", "The HTTP method " + ApiFailure.quote(method)
                     + " is not supported; the API only accepts POST.");

@@ -235,7 +235,7 @@ public final class DbbrainEmulator implements AutoCloseable {
                 new TaskInfoJson(TimeFormat.of(false)), 0);
         String create = "{\"InstanceId\":\"crs-warmup00\",\"Product\":\"redis\"}";
         long id = scratch.create(CreateTaskParams.from(BodyParameters.parse(create.getBytes(StandardCharsets.UTF_8))),
-                0).get("AsyncRequestId").asLong();
+                0).asyncRequestId();
         String describe = "{\"InstanceId\":\"crs-warmup00\",\"AsyncRequestIds\":[" + id + "],\"Product\":\"redis\"}";
         for (long now = 0; now < 10; now++) {
             Envelopes.success(scratch.describe(DescribeTasksParams.from(

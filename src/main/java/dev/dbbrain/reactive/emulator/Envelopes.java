@@ -1,8 +1,8 @@
 package dev.dbbrain.reactive.emulator;
 
-import java.nio.charset.StandardCharsets;
+import dev.dbbrain.reactive.internal.JsonOutput;
 import java.util.Arrays;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Builds the service's response envelope: {@code {"Response":{...fields...,"RequestId":"<uuid>"}}} on success,
@@ -13,33 +13,39 @@ final class Envelopes {
     private Envelopes() {
     }
 
-    /** A fresh object to put the action's response fields in. */
-    static ObjectNode fields() {
-        return Json.MAPPER.createObjectNode();
+    /** The fields of one action's answer, written into the {@code Response} object before its RequestId. */
+    @FunctionalInterface
+    interface Fields {
+        void write(JsonGenerator json);
     }
 
-    static Reply.Envelope success(ObjectNode fields) {
+    static Reply.Envelope success(Fields fields) {
         return new Reply.Envelope(write(fields), null);
     }
 
     static Reply.Envelope error(ApiFailure failure) {
-        ObjectNode fields = fields();
-        ObjectNode error = fields.putObject("Error");
-        error.put("Code", failure.code());
-        error.put("Message", failure.getMessage());
-        return new Reply.Envelope(write(fields), failure.code());
+        return new Reply.Envelope(write(json -> {
+            json.writeObjectPropertyStart("Error");
+            json.writeStringProperty("Code", failure.code());
+            json.writeStringProperty("Message", failure.getMessage());
+            json.writeEndObject();
+        }), failure.code());
     }
 
     /** The first half of a success envelope: what a client sees when a response is cut short. */
     static byte[] truncated() {
-        byte[] whole = write(fields().put("AsyncRequestId", TaskBook.FIRST_ID));
+        byte[] whole = write(json -> json.writeNumberProperty("AsyncRequestId", TaskBook.FIRST_ID));
         return Arrays.copyOf(whole, whole.length / 2);
     }
 
-    private static byte[] write(ObjectNode fields) {
-        fields.put("RequestId", RequestIds.next());
-        ObjectNode envelope = Json.MAPPER.createObjectNode();
-        envelope.set("Response", fields);
-        return Json.MAPPER.writeValueAsString(envelope).getBytes(StandardCharsets.UTF_8);
+    private static byte[] write(Fields fields) {
+        return JsonOutput.bytes(json -> {
+            json.writeStartObject();
+            json.writeObjectPropertyStart("Response");
+            fields.write(json);
+            json.writeStringProperty("RequestId", RequestIds.next());
+            json.writeEndObject();
+            json.writeEndObject();
+        });
     }
 }

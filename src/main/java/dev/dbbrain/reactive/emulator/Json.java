@@ -1,17 +1,24 @@
 package dev.dbbrain.reactive.emulator;
 
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.json.JsonFactory;
 
-/** The emulator's one JSON mapper: strict on input (no duplicate keys, nothing after the value), thread-safe. */
+/**
+ * The emulator's JSON parsers: jackson-core with its default stream read constraints (depth, number and string
+ * length), strict about duplicate names. Thread-safe. Answers are written with {@code internal.JsonOutput}.
+ */
 final class Json {
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private Json() {
+    }
+
+    /** A parser over the whole of {@code body}; the caller closes it. */
+    static JsonParser parser(byte[] body) {
+        return FACTORY.createParser(body);
     }
 }

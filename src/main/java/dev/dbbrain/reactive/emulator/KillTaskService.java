@@ -1,8 +1,7 @@
 package dev.dbbrain.reactive.emulator;
 
 import java.util.List;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * The two actions proper, once a request is authenticated, admitted and its body well-formed: the value checks
@@ -23,7 +22,7 @@ final class KillTaskService {
     }
 
     /** {@code CreateProxySessionKillTask}: {@code {"AsyncRequestId": <new id>}}. */
-    ObjectNode create(CreateTaskParams params, long now) {
+    Created create(CreateTaskParams params, long now) {
         checkProduct(params.product());
         List<String> proxies = instances.proxiesOf(params.instanceId());
         String proxyId = params.instanceProxyId();
@@ -32,11 +31,11 @@ final class KillTaskService {
                     + " is not a proxy of instance `" + params.instanceId() + "`.");
         }
         KillTask task = tasks.create(params.instanceId(), proxies, proxyId, now);
-        return Envelopes.fields().put("AsyncRequestId", task.asyncRequestId());
+        return new Created(task.asyncRequestId());
     }
 
     /** {@code DescribeProxySessionKillTasks}: the asked-for tasks of that instance and their count. */
-    ObjectNode describe(DescribeTasksParams params, long now) {
+    Envelopes.Fields describe(DescribeTasksParams params, long now) {
         checkProduct(params.product());
         if (maxAsyncRequestIds > 0 && params.asyncRequestIds().size() > maxAsyncRequestIds) {
             throw ApiFailure.invalidParameterValue("The parameter `AsyncRequestIds` has "
@@ -44,13 +43,22 @@ final class KillTaskService {
                     + maxAsyncRequestIds + ".");
         }
         instances.proxiesOf(params.instanceId());
-        ObjectNode fields = Envelopes.fields();
-        ArrayNode array = fields.putArray("Tasks");
-        List<KillTask> found = tasks.find(params.instanceId(), params.asyncRequestIds());
-        for (KillTask task : found) {
-            taskInfo.write(task.at(now), array.addObject());
+        List<KillTask.Snapshot> found = tasks.find(params.instanceId(), params.asyncRequestIds()).stream()
+                .map(task -> task.at(now)).toList();
+        return json -> {
+            json.writeArrayPropertyStart("Tasks");
+            found.forEach(state -> taskInfo.write(state, json));
+            json.writeEndArray();
+            json.writeNumberProperty("TotalCount", found.size());
+        };
+    }
+
+    /** The answer of a Create: the new task's ID. */
+    record Created(long asyncRequestId) implements Envelopes.Fields {
+        @Override
+        public void write(JsonGenerator json) {
+            json.writeNumberProperty("AsyncRequestId", asyncRequestId);
         }
-        return fields.put("TotalCount", found.size());
     }
 
     private static void checkProduct(String product) {

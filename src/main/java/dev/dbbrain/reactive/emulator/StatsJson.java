@@ -1,8 +1,8 @@
 package dev.dbbrain.reactive.emulator;
 
-import java.nio.charset.StandardCharsets;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import dev.dbbrain.reactive.internal.JsonOutput;
+import java.util.Map;
+import tools.jackson.core.JsonGenerator;
 
 /** Writes {@link EmulatorStats} as the JSON of {@code GET /_emulator/stats}. */
 final class StatsJson {
@@ -11,21 +11,28 @@ final class StatsJson {
     }
 
     static byte[] write(EmulatorStats stats) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode requests = root.putObject("requests");
-        stats.requests().forEach(requests::put);
-        ObjectNode errors = root.putObject("errors");
-        stats.errors().forEach(errors::put);
-        ObjectNode max = root.putObject("maxRequestsInOneSecond");
-        stats.maxRequestsInOneSecond().forEach(max::put);
-        root.put("tasksCreated", stats.tasksCreated());
-        ArrayNode tasks = root.putArray("tasks");
-        for (EmulatorStats.Task task : stats.tasks()) {
-            tasks.addObject()
-                    .put("instanceId", task.instanceId())
-                    .put("asyncRequestId", task.asyncRequestId())
-                    .put("status", task.status());
-        }
-        return Json.MAPPER.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+        return JsonOutput.bytes(json -> {
+            json.writeStartObject();
+            counts(json, "requests", stats.requests());
+            counts(json, "errors", stats.errors());
+            counts(json, "maxRequestsInOneSecond", stats.maxRequestsInOneSecond());
+            json.writeNumberProperty("tasksCreated", stats.tasksCreated());
+            json.writeArrayPropertyStart("tasks");
+            for (EmulatorStats.Task task : stats.tasks()) {
+                json.writeStartObject();
+                json.writeStringProperty("instanceId", task.instanceId());
+                json.writeNumberProperty("asyncRequestId", task.asyncRequestId());
+                json.writeStringProperty("status", task.status());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    private static void counts(JsonGenerator json, String name, Map<String, ? extends Number> counts) {
+        json.writeObjectPropertyStart(name);
+        counts.forEach((key, count) -> json.writeNumberProperty(key, count.longValue()));
+        json.writeEndObject();
     }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * STS {@code AssumeRole}: issues a temporary key pair and token for the role, valid for {@code DurationSeconds} on
@@ -25,18 +24,20 @@ final class StsService {
     }
 
     /** {@code {"Credentials":{"Token","TmpSecretId","TmpSecretKey"},"ExpiredTime","Expiration"}}. */
-    ObjectNode assumeRole(AssumeRoleParams params, long now) {
+    Envelopes.Fields assumeRole(AssumeRoleParams params, long now) {
         long expiredTime = Math.floorDiv(now, 1000) + params.durationSeconds();
         Credential credential = new Credential("AKIDtmp" + issued.incrementAndGet() + "x" + random(8),
                 random(20), random(32));
         credentials.issue(credential, expiredTime * 1000, now);
-        ObjectNode fields = Envelopes.fields();
-        fields.putObject("Credentials")
-                .put("Token", credential.token())
-                .put("TmpSecretId", credential.secretId())
-                .put("TmpSecretKey", credential.secretKey());
-        return fields.put("ExpiredTime", expiredTime)
-                .put("Expiration", Instant.ofEpochSecond(expiredTime).toString());
+        return json -> {
+            json.writeObjectPropertyStart("Credentials");
+            json.writeStringProperty("Token", credential.token());
+            json.writeStringProperty("TmpSecretId", credential.secretId());
+            json.writeStringProperty("TmpSecretKey", credential.secretKey());
+            json.writeEndObject();
+            json.writeNumberProperty("ExpiredTime", expiredTime);
+            json.writeStringProperty("Expiration", Instant.ofEpochSecond(expiredTime).toString());
+        };
     }
 
     private static String random(int bytes) {

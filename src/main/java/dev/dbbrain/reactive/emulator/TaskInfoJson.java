@@ -2,8 +2,7 @@ package dev.dbbrain.reactive.emulator;
 
 import dev.dbbrain.reactive.TaskInfo;
 import java.util.List;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Writes a {@code TaskInfo} object with all eleven documented fields, plus the undocumented
@@ -17,23 +16,27 @@ final class TaskInfoJson {
         this.times = times;
     }
 
-    void write(KillTask.Snapshot state, ObjectNode target) {
+    void write(KillTask.Snapshot state, JsonGenerator json) {
         KillTask task = state.task();
-        target.put("AsyncRequestId", task.asyncRequestId());
-        target.put("InstanceId", task.instanceId());
-        target.put("TaskStatus", state.status().apiValue());
-        target.put("Progress", state.progress());
-        strings(target.putArray("InstProxyList"), task.instanceProxies());
-        target.put("InstProxyCount", task.instanceProxies().size());
-        strings(target.putArray("FinishedProxyList"), state.finishedProxies());
-        strings(target.putArray("FailedProxyList"), state.failedProxies());
-        target.put("CreateTime", times.format(task.createdAtMillis()));
-        target.put("StartTime", times.format(state.startMillis()));
-        target.put("EndTime", times.format(state.endMillis()));
-        target.put("InternalTaskStatus", state.status().apiValue());
+        json.writeStartObject();
+        json.writeNumberProperty("AsyncRequestId", task.asyncRequestId());
+        json.writeStringProperty("InstanceId", task.instanceId());
+        json.writeStringProperty("TaskStatus", state.status().apiValue());
+        json.writeNumberProperty("Progress", state.progress());
+        strings(json, "InstProxyList", task.instanceProxies());
+        json.writeNumberProperty("InstProxyCount", task.instanceProxies().size());
+        strings(json, "FinishedProxyList", state.finishedProxies());
+        strings(json, "FailedProxyList", state.failedProxies());
+        json.writeStringProperty("CreateTime", times.format(task.createdAtMillis()));
+        json.writeStringProperty("StartTime", times.format(state.startMillis()));
+        json.writeStringProperty("EndTime", times.format(state.endMillis()));
+        json.writeStringProperty("InternalTaskStatus", state.status().apiValue());
+        json.writeEndObject();
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
+    private static void strings(JsonGenerator json, String name, List<String> values) {
+        json.writeArrayPropertyStart(name);
+        values.forEach(json::writeString);
+        json.writeEndArray();
     }
 }

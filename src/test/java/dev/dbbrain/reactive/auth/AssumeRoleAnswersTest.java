@@ -20,7 +20,7 @@ class AssumeRoleAnswersTest {
 
     @Test
     void documentedAnswerGivesTemporaryCredentialsWithTheirExpiry() {
-        Credentials c = AssumeRoleCredentials.credentials(bytes("{\"Response\":{\"Credentials\":{\"Token\":\"tok\","
+        Credentials c = AssumeRoleAnswer.credentials(bytes("{\"Response\":{\"Credentials\":{\"Token\":\"tok\","
                 + "\"TmpSecretId\":\"AKIDtmp\",\"TmpSecretKey\":\"tmpkey\"},\"ExpiredTime\":1543914376,"
                 + "\"Expiration\":\"2018-12-04T09:06:16Z\",\"RequestId\":\"4daec797-9cd2-4f09-9e7a-7d4c43b2a74c\"}}"));
         assertThat(c).isEqualTo(Credentials.of("AKIDtmp", "tmpkey", "tok", Instant.parse("2018-12-04T09:06:16Z")));
@@ -28,7 +28,7 @@ class AssumeRoleAnswersTest {
 
     @Test
     void errorEnvelopeIsAnApiExceptionWithActionCodeAndRequestId() {
-        Throwable e = catchThrowable(() -> AssumeRoleCredentials.credentials(bytes("{\"Response\":{\"Error\":{"
+        Throwable e = catchThrowable(() -> AssumeRoleAnswer.credentials(bytes("{\"Response\":{\"Error\":{"
                 + "\"Code\":\"InvalidParameter.AccountNotAvaliable\",\"Message\":\"account not available\"},"
                 + "\"RequestId\":\"req-1\"}}")));
         assertThat(e).isInstanceOf(DbbrainApiException.class);
@@ -50,7 +50,7 @@ class AssumeRoleAnswersTest {
         "Error without Code  | {\"Response\":{\"Error\":{\"Message\":\"m\"},\"RequestId\":\"r\"}}                        | Error without a Code",
     })
     void hostileAnswersAreDecodingErrorsNamingAssumeRole(String what, String body, String expected) {
-        Throwable e = catchThrowable(() -> AssumeRoleCredentials.credentials(bytes(body)));
+        Throwable e = catchThrowable(() -> AssumeRoleAnswer.credentials(bytes(body)));
         assertThat(e).isInstanceOf(DbbrainDecodingException.class)
                 .hasMessageStartingWith("AssumeRole: unreadable response")
                 .hasMessageContaining(expected)
