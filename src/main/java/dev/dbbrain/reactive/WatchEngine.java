@@ -147,6 +147,8 @@ final class WatchEngine {
             return;
         }
         if (!admit()) {
+            // No action: a watch is no single API action, and none was refused (nothing was sent); the exception
+            // documents null for it, and limitName says which setting to raise.
             listener.watchRejected();
             Operators.error(actual, new DbbrainCapacityException(null, "maxWatches", maxWatches, "watch of task "
                     + taskId + " on " + instanceId + " refused: " + maxWatches + " watch subscribers are running, the "
