@@ -11,7 +11,12 @@ package dev.dbbrain.reactive;
  * @param watchedTasks tasks with a poll loop running
  * @param pollsInFlight Describe requests of watches waiting for a permit or an answer
  * @param timers poll timers pending
+ * @param watchSubscribers watch subscribers not yet ended (completed, failed or cancelled): what
+ *     {@code maxWatches} counts
+ * @param maxWatches the most watch subscribers the client runs at once, set with
+ *     {@link DbbrainClient.Builder#maxWatches(int)}; a watch subscribed beyond it fails with
+ *     {@link DbbrainCapacityException}
  */
 public record ClientStats(long requests, long retries, long throttled, long clockCorrections, int watchedInstances,
-        int watchedTasks, int pollsInFlight, int timers) {
+        int watchedTasks, int pollsInFlight, int timers, int watchSubscribers, int maxWatches) {
 }

@@ -55,6 +55,8 @@ public final class DbbrainClient implements AutoCloseable {
     public static final int DEFAULT_MAX_RETRIES = 6;
     /** The default number of task IDs per DescribeProxySessionKillTasks request of the watches. */
     public static final int DEFAULT_MAX_BATCH = 100;
+    /** The default number of watch subscribers a client runs at once: see {@link Builder#maxWatches(int)}. */
+    public static final int DEFAULT_MAX_WATCHES = 10_000;
 
     private static final String VERSION = loadVersion();
 
@@ -96,7 +98,7 @@ public final class DbbrainClient implements AutoCloseable {
         this.watchOptions = b.watchOptions;
         this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, schedulers, b.listener);
+                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, b.maxWatches, schedulers, b.listener);
     }
 
     /**
@@ -167,6 +169,11 @@ public final class DbbrainClient implements AutoCloseable {
      * retry budget; the watch fails with a {@link DbbrainWatchException} carrying the last state seen when the
      * budget runs out, the deadline passes, or the task is not found within the grace period. Cancelling stops the
      * loop when no other subscriber remains, including a request in flight.
+     *
+     * <p>A subscriber beyond the client's {@link Builder#maxWatches(int) maxWatches} running at once fails at once
+     * with a {@link DbbrainCapacityException} (after {@code onSubscribe}; nothing is sent for it). A subscriber
+     * whose {@code onSubscribe} throws leaves nothing running (Reactive Streams rule 2.13): the exception goes to
+     * Reactor's {@code Hooks.onOperatorError} and {@code Hooks.onErrorDropped}.
      *
      * @param instanceId the instance the task works on
      * @param asyncRequestId the task ID returned by {@link #createProxySessionKillTask}
@@ -261,7 +268,8 @@ public final class DbbrainClient implements AutoCloseable {
     public ClientStats stats() {
         WatchEngine.WatchState w = engine.state();
         return new ClientStats(counters.requests.sum(), counters.retries.sum(), counters.throttled.sum(),
-                counters.clockCorrections.sum(), w.instances(), w.tasks(), w.requestsInFlight(), w.timers());
+                counters.clockCorrections.sum(), w.instances(), w.tasks(), w.requestsInFlight(), w.timers(),
+                w.subscribers(), engine.maxWatches());
     }
 
     private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
@@ -348,6 +356,7 @@ public final class DbbrainClient implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(8);
         private Scheduler scheduler;
         private int maxBatch = DEFAULT_MAX_BATCH;
+        private int maxWatches = DEFAULT_MAX_WATCHES;
         private WatchOptions watchOptions = WatchOptions.defaults();
         private DbbrainEventListener listener = DbbrainEventListener.NONE;
 
@@ -591,6 +600,31 @@ public final class DbbrainClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
             }
             this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /**
+         * Sets how many watch subscribers the client runs at once; default
+         * {@value DbbrainClient#DEFAULT_MAX_WATCHES}. Each subscriber counts from its subscription until it
+         * completes, fails or is cancelled, subscribers sharing a task too. One more fails fast with a
+         * {@link DbbrainCapacityException} ({@code limitName()} {@code maxWatches}, not retried) instead of
+         * queueing behind the others for the account's 20 requests per second: nothing is sent for it.
+         *
+         * <p>Why 10,000: far above what an application getting useful updates runs (at the API's 20 requests per
+         * second, one round of polls over 10,000 tasks on distinct instances takes over 8 minutes), while a runaway
+         * one (a loop resubscribing, streams opened for remote callers) is stopped at about 10 MB of heap (a watch
+         * takes about 1 KB). A service that starts watches for remote callers should set what its budget serves:
+         * tasks on distinct instances cost a request each per round, so about 20 × the update delay it accepts, in
+         * seconds.
+         *
+         * @param maxWatches at least 1
+         * @return this builder
+         */
+        public Builder maxWatches(int maxWatches) {
+            if (maxWatches < 1) {
+                throw new IllegalArgumentException("maxWatches must be at least 1, was " + maxWatches);
+            }
+            this.maxWatches = maxWatches;
             return this;
         }
 

@@ -76,6 +76,14 @@ public abstract class DbbrainEventListener {
     }
 
     /**
+     * A watch subscriber was refused because the client's {@link DbbrainClient.Builder#maxWatches(int) maxWatches}
+     * subscribers were running: it got a {@link DbbrainCapacityException}, nothing was sent, and neither
+     * {@link #watchStarted()} nor {@link #watchEnded()} is called for it.
+     */
+    public void watchRejected() {
+    }
+
+    /**
      * A watched task changed state (status, progress or proxy lists), once per change whatever the number of
      * subscribers sharing its poll loop.
      *

@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +23,10 @@ import reactor.core.scheduler.Scheduler;
  * step and share requests round after round. One round per
  * instance is in flight at a time (its requests go out together); tasks falling due meanwhile join the next.
  *
- * <p>All state is guarded by this object's monitor, held only for bookkeeping: requests are subscribed and
- * subscribers signalled after it is released.
+ * <p>Threading: this object's monitor guards its own fields and every {@link TaskLoop} it holds (see there for the
+ * few loop fields subscribers read without it). It is held only for bookkeeping: requests are subscribed, timers
+ * disposed and subscribers signalled after it is released. The engine's count of requests in flight is lock-free
+ * ({@link WatchEngine#pollStarted()}, {@link WatchEngine#pollSettled()}), so it is touched with or without it.
  */
 final class InstancePoller {
 
@@ -33,7 +36,7 @@ final class InstancePoller {
         final Disposable.Swap request = Disposables.swap();
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        /** Whether this call is the first to settle the batch: each batch leaves the busy count once. */
+        /** Whether this call is the first to settle the batch: each batch leaves the count in flight once. */
         boolean settle() {
             return settled.compareAndSet(false, true);
         }
@@ -80,7 +83,7 @@ final class InstancePoller {
                     loops.put(taskId, loop);
                 }
             }
-            loop.subscribers.add(subscription);
+            loop.addSubscriber(subscription);
             subscription.attached(this, loop);
             // A subscriber served from the ended-task memory needs no poller: do not keep an empty one registered.
             retireIfIdle();
@@ -88,22 +91,24 @@ final class InstancePoller {
         return true;
     }
 
-    /** Leaves the loop; stops its polling, and cancels its request, when nobody else watches it. */
+    /**
+     * Leaves the loop; stops its polling, and cancels its request, when nobody else watches it. Idempotent: a
+     * subscriber that has left already changes nothing.
+     */
     void detach(WatchSubscription subscription, TaskLoop loop) {
         Batch cancelled = null;
         synchronized (this) {
-            loop.subscribers.remove(subscription);
-            if (!loop.subscribers.isEmpty() || loop.ended) {
+            if (!loop.removeSubscriber(subscription) || loop.hasSubscribers() || loop.isEnded()) {
                 return;
             }
-            Batch batch = loop.batch;
+            Batch batch = loop.batch();
             if (batch == null) {
-                loops.remove(loop.taskId, loop);
-            } else if (batch.loops.stream().allMatch(l -> l.subscribers.isEmpty())) {
+                loops.remove(loop.taskId(), loop);
+            } else if (batch.loops.stream().noneMatch(TaskLoop::hasSubscribers)) {
                 inFlight.remove(batch);
                 for (TaskLoop l : batch.loops) {
-                    l.batch = null;
-                    loops.remove(l.taskId, l);
+                    l.batch(null);
+                    loops.remove(l.taskId(), l);
                 }
                 cancelled = batch;
             }
@@ -111,9 +116,7 @@ final class InstancePoller {
         }
         if (cancelled != null) {
             cancelled.request.dispose();
-            if (cancelled.settle()) {
-                engine.busy.decrementAndGet();
-            }
+            settle(cancelled);
         }
         reschedule();
     }
@@ -135,8 +138,8 @@ final class InstancePoller {
             }
             long due = Long.MAX_VALUE;
             for (TaskLoop loop : loops.values()) {
-                if (loop.nextDue < due && loop.wanted()) {
-                    due = loop.nextDue;
+                if (loop.nextDue() < due && loop.wanted()) {
+                    due = loop.nextDue();
                 }
             }
             if (due == Long.MAX_VALUE) {
@@ -181,7 +184,7 @@ final class InstancePoller {
             List<TaskLoop> early = new ArrayList<>();
             for (TaskLoop loop : loops.values()) {
                 if (loop.wanted()) {
-                    (loop.nextDue <= now + loop.slack ? due : early).add(loop);
+                    (loop.dueBy(now) ? due : early).add(loop);
                 }
             }
             int maxBatch = engine.maxBatch();
@@ -190,21 +193,21 @@ final class InstancePoller {
             // from alternating round after round, each polled every other round.
             int room = due.isEmpty() ? 0 : (maxBatch - due.size() % maxBatch) % maxBatch;
             if (room > 0 && !early.isEmpty()) {
-                early.sort(java.util.Comparator.comparingLong(l -> l.nextDue));
+                early.sort(Comparator.comparingLong(TaskLoop::nextDue));
                 due.addAll(early.subList(0, Math.min(room, early.size())));
             }
             for (int from = 0; from < due.size(); from += maxBatch) {
                 Batch batch = new Batch(List.copyOf(due.subList(from, Math.min(due.size(), from + maxBatch))));
                 for (TaskLoop loop : batch.loops) {
-                    loop.batch = batch;
+                    loop.batch(batch);
                 }
                 inFlight.add(batch);
-                engine.busy.incrementAndGet();
+                engine.pollStarted();
                 batches.add(batch);
             }
         }
         for (Batch batch : batches) {
-            List<Long> ids = batch.loops.stream().map(l -> l.taskId).toList();
+            List<Long> ids = batch.loops.stream().map(TaskLoop::taskId).toList();
             batch.request.update(engine.describe(key.instanceId(), ids)
                     .subscribe(tasks -> settled(batch, () -> onResult(batch, tasks)),
                             error -> settled(batch, () -> onFailure(batch, error))));
@@ -220,9 +223,13 @@ final class InstancePoller {
         try {
             outcome.run();
         } finally {
-            if (batch.settle()) {
-                engine.busy.decrementAndGet();
-            }
+            settle(batch);
+        }
+    }
+
+    private void settle(Batch batch) {
+        if (batch.settle()) {
+            engine.pollSettled();
         }
     }
 
@@ -239,34 +246,24 @@ final class InstancePoller {
             }
             long now = now();
             for (TaskLoop loop : batch.loops) {
-                loop.batch = null;
-                TaskInfo info = byId.get(loop.taskId);
+                loop.batch(null);
+                TaskInfo info = byId.get(loop.taskId());
                 if (info == null) {
-                    loop.unchangedPolls++;
-                    if (!loop.seen) {
-                        for (WatchSubscription s : loop.subscribers) {
-                            s.checkNotFound(now);
-                        }
-                    }
+                    loop.notReported(now);
                 } else if (loop.accept(info)) {
-                    loop.unchangedPolls = 0;
                     changes.add(info.status());
-                } else {
-                    loop.unchangedPolls++;
                 }
                 TaskInfo latest = loop.latest();
                 if (latest != null && latest.isTerminal()) {
-                    loop.ended = true;
-                    loops.remove(loop.taskId, loop);
+                    loop.end();
+                    loops.remove(loop.taskId(), loop);
                     engine.ended(key, latest, now);
-                } else if (loop.subscribers.isEmpty()) {
-                    loops.remove(loop.taskId, loop);
+                } else if (!loop.hasSubscribers()) {
+                    loops.remove(loop.taskId(), loop);
                 } else {
-                    long delay = loop.nextDelayMillis();
-                    loop.nextDue = now + delay;
-                    loop.slack = delay / 2;
+                    loop.scheduleNext(now);
                 }
-                signal.addAll(loop.subscribers);
+                loop.addSubscribersTo(signal);
             }
             retireIfIdle();
         }
@@ -295,11 +292,10 @@ final class InstancePoller {
                 return;
             }
             for (TaskLoop loop : batch.loops) {
-                loop.batch = null;
-                loop.failure = error;
-                loop.ended = true;
-                loops.remove(loop.taskId, loop);
-                signal.addAll(loop.subscribers);
+                loop.batch(null);
+                loop.fail(error);
+                loops.remove(loop.taskId(), loop);
+                loop.addSubscribersTo(signal);
             }
             retireIfIdle();
         }
@@ -323,9 +319,9 @@ final class InstancePoller {
             retired = true;
             cancelTimer();
             for (TaskLoop loop : loops.values()) {
-                loop.ended = true;
-                loop.batch = null;
-                watching.addAll(loop.subscribers);
+                loop.end();
+                loop.batch(null);
+                loop.addSubscribersTo(watching);
             }
             loops.clear();
             cancelled = new ArrayList<>(inFlight);
@@ -334,9 +330,7 @@ final class InstancePoller {
         }
         for (Batch batch : cancelled) {
             batch.request.dispose();
-            if (batch.settle()) {
-                engine.busy.decrementAndGet();
-            }
+            settle(batch);
         }
         return watching;
     }

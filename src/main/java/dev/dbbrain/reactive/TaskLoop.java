@@ -1,30 +1,44 @@
 package dev.dbbrain.reactive;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import reactor.core.Scannable;
 
 /**
- * The shared poll loop of one task: the latest state, who watches it, and when it is due. Guarded by the monitor of
- * its {@link InstancePoller}, except {@link #snapshot}, which subscribers read without it.
+ * The shared poll loop of one task: the latest state, who watches it, and when it is due.
+ *
+ * <p>Threading, in one place: every method is called by its {@link InstancePoller} with the poller's monitor held,
+ * except the <em>unguarded reads</em> ({@link #snapshot()}, {@link #latest()}, {@link #version()},
+ * {@link #isEnded()}, {@link #failure()} and {@link #scanUnsafe}), which subscribers call without it. Those read
+ * volatile fields that are written only under the monitor, so a subscriber sees each state whole and never a state
+ * older than one it has seen; everything else is plain fields that only the monitor's holder touches.
+ *
+ * <p>As a {@link Scannable} it is the {@code PARENT} its subscriptions report, as the shared parent of the inners of
+ * Reactor's multicasting operators ({@code FluxReplay}, {@code FluxPublish}) is.
  */
-final class TaskLoop {
+final class TaskLoop implements Scannable {
 
     /** A state and its version: versions count the changes a subscriber may have missed. */
     record Snapshot(TaskInfo info, long version) {
     }
 
-    final long taskId;
-    final List<WatchSubscription> subscribers = new ArrayList<>(1);
-    volatile Snapshot snapshot;
+    private final long taskId;
+
+    // Written under the poller's monitor, read without it.
+    private volatile Snapshot snapshot;
     /** Set once the loop will poll no more: the task ended, or polling failed for good. */
-    volatile boolean ended;
+    private volatile boolean ended;
     /** Why polling stopped for good, when it was not the terminal state. */
-    volatile Throwable failure;
-    InstancePoller.Batch batch;
-    long nextDue;
-    long slack;
-    int unchangedPolls;
-    boolean seen;
+    private volatile Throwable failure;
+
+    // Guarded by the poller's monitor.
+    private final List<WatchSubscription> subscribers = new ArrayList<>(1);
+    private InstancePoller.Batch batch;
+    private long nextDue;
+    private long slack;
+    private int unchangedPolls;
+    private boolean seen;
 
     TaskLoop(long taskId) {
         this.taskId = taskId;
@@ -39,6 +53,16 @@ final class TaskLoop {
         return loop;
     }
 
+    long taskId() {
+        return taskId;
+    }
+
+    // ---- Unguarded reads: subscribers call these without the monitor. ----
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
     long version() {
         Snapshot s = snapshot;
         return s == null ? 0 : s.version();
@@ -47,6 +71,95 @@ final class TaskLoop {
     TaskInfo latest() {
         Snapshot s = snapshot;
         return s == null ? null : s.info();
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public Object scanUnsafe(Attr key) {
+        if (key == Attr.TERMINATED) {
+            return ended;
+        }
+        if (key == Attr.ERROR) {
+            return failure;
+        }
+        if (key == Attr.RUN_STYLE) {
+            return Attr.RunStyle.ASYNC;
+        }
+        return null;
+    }
+
+    // ---- Guarded by the poller's monitor. ----
+
+    void addSubscriber(WatchSubscription subscription) {
+        subscribers.add(subscription);
+    }
+
+    /** Removes a subscriber; {@code false} if it had left already (a cancel racing a terminal signal). */
+    boolean removeSubscriber(WatchSubscription subscription) {
+        return subscribers.remove(subscription);
+    }
+
+    boolean hasSubscribers() {
+        return !subscribers.isEmpty();
+    }
+
+    void addSubscribersTo(Collection<? super WatchSubscription> to) {
+        to.addAll(subscribers);
+    }
+
+    InstancePoller.Batch batch() {
+        return batch;
+    }
+
+    void batch(InstancePoller.Batch batch) {
+        this.batch = batch;
+    }
+
+    long nextDue() {
+        return nextDue;
+    }
+
+    /** Whether the loop is due by {@code now}, counting the slack that lets a task join a round a little early. */
+    boolean dueBy(long now) {
+        return nextDue <= now + slack;
+    }
+
+    /** Schedules the next poll after a settled one, at the interval the most eager subscriber asks for. */
+    void scheduleNext(long now) {
+        long delay = nextDelayMillis();
+        nextDue = now + delay;
+        slack = delay / 2;
+    }
+
+    /** Marks the loop as polling no more: its task ended. */
+    void end() {
+        ended = true;
+    }
+
+    /** Marks the loop as polling no more because polling failed for good. */
+    void fail(Throwable error) {
+        failure = error;
+        ended = true;
+    }
+
+    /**
+     * Records a poll whose answer did not report the task: an unchanged poll, and a not-found failure for each
+     * subscriber whose grace period is over while the task was never seen.
+     */
+    void notReported(long now) {
+        unchangedPolls++;
+        if (!seen) {
+            for (WatchSubscription s : subscribers) {
+                s.checkNotFound(now);
+            }
+        }
     }
 
     /**
@@ -60,13 +173,16 @@ final class TaskLoop {
         Snapshot current = snapshot;
         if (current == null) {
             snapshot = new Snapshot(info, 1);
+            unchangedPolls = 0;
             return true;
         }
         TaskInfo old = current.info();
         if (old.isTerminal() || !changed(old, info) || regresses(old, info)) {
+            unchangedPolls++;
             return false;
         }
         snapshot = new Snapshot(info, current.version() + 1);
+        unchangedPolls = 0;
         return true;
     }
 
@@ -111,7 +227,7 @@ final class TaskLoop {
     }
 
     /** The delay the most eager subscriber asks for after this many unchanged polls. */
-    long nextDelayMillis() {
+    private long nextDelayMillis() {
         long delay = Long.MAX_VALUE;
         for (WatchSubscription s : subscribers) {
             delay = Math.min(delay, s.options().nextDelayMillis(unchangedPolls));

@@ -3,16 +3,17 @@ package dev.dbbrain.reactive;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * Runs the watches of one client: an {@link InstancePoller} per (instance, scheduler), holding one {@link TaskLoop}
@@ -41,18 +42,23 @@ final class WatchEngine {
 
     private final BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe;
     private final int maxBatch;
+    private final int maxWatches;
     private final Supplier<Scheduler> defaultScheduler;
     private final DbbrainEventListener listener;
     private final ConcurrentHashMap<PollerKey, InstancePoller> pollers = new ConcurrentHashMap<>();
+    /** Guarded by its own monitor. */
     private final LinkedHashMap<EndedKey, Ended> ended = new LinkedHashMap<>();
     private volatile boolean closed;
-    /** Describe requests of watches subscribed and not yet settled (answered and handled, or cancelled). */
-    final AtomicInteger busy = new AtomicInteger();
+    /** Describe requests of watches started and not yet settled (answered and handled, or cancelled). Lock-free. */
+    private final AtomicInteger pollsInFlight = new AtomicInteger();
+    /** Watch subscribers admitted and not yet ended, at most {@link #maxWatches}. Lock-free. */
+    private final AtomicInteger subscribers = new AtomicInteger();
 
-    WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch,
+    WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch, int maxWatches,
             Supplier<Scheduler> defaultScheduler, DbbrainEventListener listener) {
         this.describe = describe;
         this.maxBatch = maxBatch;
+        this.maxWatches = maxWatches;
         this.defaultScheduler = defaultScheduler;
         this.listener = listener;
     }
@@ -65,43 +71,143 @@ final class WatchEngine {
         return maxBatch;
     }
 
+    int maxWatches() {
+        return maxWatches;
+    }
+
     Mono<List<TaskInfo>> describe(String instanceId, List<Long> ids) {
         return describe.apply(instanceId, ids);
     }
 
-    Flux<TaskInfo> watch(String instanceId, long taskId, WatchOptions options) {
-        return new Flux<>() {
-            @Override
-            public void subscribe(CoreSubscriber<? super TaskInfo> actual) {
-                attach(actual, instanceId, taskId, options);
-            }
-        };
+    /** A poller sent a Describe request. */
+    void pollStarted() {
+        pollsInFlight.incrementAndGet();
     }
 
-    private void attach(CoreSubscriber<? super TaskInfo> actual, String instanceId, long taskId,
+    /** A Describe request was answered and handled, or cancelled; once per {@link #pollStarted()}. */
+    void pollSettled() {
+        pollsInFlight.decrementAndGet();
+    }
+
+    Flux<TaskInfo> watch(String instanceId, long taskId, WatchOptions options) {
+        return new WatchFlux(this, instanceId, taskId, options);
+    }
+
+    /**
+     * The cold publisher of one watch: a source, as Reactor's own are ({@code FluxInterval} is a
+     * {@code SourceProducer}, package-private to Reactor, so this implements {@link Scannable} itself).
+     */
+    static final class WatchFlux extends Flux<TaskInfo> implements Scannable {
+
+        private final WatchEngine engine;
+        private final String instanceId;
+        private final long taskId;
+        private final WatchOptions options;
+
+        WatchFlux(WatchEngine engine, String instanceId, long taskId, WatchOptions options) {
+            this.engine = engine;
+            this.instanceId = instanceId;
+            this.taskId = taskId;
+            this.options = options;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super TaskInfo> actual) {
+            engine.subscribe(actual, instanceId, taskId, options);
+        }
+
+        @Override
+        public Object scanUnsafe(Attr key) {
+            if (key == Attr.RUN_ON) {
+                return options.scheduler().orElseGet(engine.defaultScheduler);
+            }
+            if (key == Attr.RUN_STYLE) {
+                return Attr.RunStyle.ASYNC;
+            }
+            // PARENT and ACTUAL: none, this is a source; the rest does not apply before subscription.
+            return null;
+        }
+
+        @Override
+        public String stepName() {
+            return "source(DbbrainWatch)";
+        }
+    }
+
+    /**
+     * Admits a subscriber (or refuses it, over the cap or after close), gives it its subscription, and only then
+     * joins it to its task's loop. Reactive Streams rule 2.13: a subscriber whose {@code onSubscribe} throws has its
+     * subscription cancelled, so it leaves nothing registered (it never joined), and the error goes where Reactor's
+     * own sources send an error they cannot signal: {@code Hooks.onOperatorError}, then {@code Hooks.onErrorDropped}.
+     */
+    private void subscribe(CoreSubscriber<? super TaskInfo> actual, String instanceId, long taskId,
             WatchOptions options) {
         if (closed) {
             Operators.error(actual, DbbrainClient.closedError());
             return;
         }
+        if (!admit()) {
+            // No action: a watch is no single API action, and none was refused (nothing was sent); the exception
+            // documents null for it, and limitName says which setting to raise.
+            listener.watchRejected();
+            Operators.error(actual, new DbbrainCapacityException(null, "maxWatches", maxWatches, "watch of task "
+                    + taskId + " on " + instanceId + " refused: " + maxWatches + " watch subscribers are running, the "
+                    + "client's maxWatches; nothing was sent"));
+            return;
+        }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
-        WatchSubscription subscription = new WatchSubscription(actual, options, scheduler, instanceId, taskId,
-                listener);
+        listener.watchStarted();
+        WatchSubscription subscription = new WatchSubscription(this, actual, options, scheduler, instanceId, taskId);
+        try {
+            actual.onSubscribe(subscription);
+        } catch (Throwable e) {
+            subscription.cancel();
+            Context context = actual.currentContext();
+            Operators.onErrorDropped(Operators.onOperatorError(subscription, e, context), context);
+            return;
+        }
+        if (subscription.isCancelled()) {
+            // Cancelled from onSubscribe: released already, and never joined.
+            return;
+        }
         PollerKey key = new PollerKey(instanceId, scheduler);
+        InstancePoller poller;
         for (;;) {
-            InstancePoller poller = pollers.computeIfAbsent(key, k -> new InstancePoller(this, k));
+            poller = pollers.computeIfAbsent(key, k -> new InstancePoller(this, k));
             if (poller.attach(subscription)) {
                 break;
             }
             pollers.remove(key, poller);
         }
+        if (subscription.isCancelled()) {
+            // A cancel from another thread may have run before the subscription knew its loop: leave it now. Leaving
+            // twice is harmless.
+            subscription.leave();
+        }
         if (closed) {
             // close() ran while this subscriber was joining: it may have missed this poller, so sweep once more. The
-            // subscriber gets its error in start(), after onSubscribe.
+            // subscriber gets its error in start().
             close();
         }
-        actual.onSubscribe(subscription);
         subscription.start();
+    }
+
+    private boolean admit() {
+        for (;;) {
+            int running = subscribers.get();
+            if (running >= maxWatches) {
+                return false;
+            }
+            if (subscribers.compareAndSet(running, running + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A subscriber admitted by {@link #subscribe} ended: completed, failed or cancelled. Once per subscriber. */
+    void released() {
+        subscribers.decrementAndGet();
+        listener.watchEnded();
     }
 
     /**
@@ -160,7 +266,7 @@ final class WatchEngine {
     /** What is running now, for tests, statistics and leak checks. */
     WatchState state() {
         int loops = 0;
-        int inFlight = busy.get();
+        int inFlight = pollsInFlight.get();
         int timers = 0;
         for (InstancePoller p : pollers.values()) {
             loops += p.loopCount();
@@ -170,9 +276,10 @@ final class WatchEngine {
         synchronized (ended) {
             remembered = ended.size();
         }
-        return new WatchState(pollers.size(), loops, inFlight, timers, remembered);
+        return new WatchState(pollers.size(), loops, inFlight, timers, remembered, subscribers.get());
     }
 
-    record WatchState(int instances, int tasks, int requestsInFlight, int timers, int endedRemembered) {
+    record WatchState(int instances, int tasks, int requestsInFlight, int timers, int endedRemembered,
+            int subscribers) {
     }
 }

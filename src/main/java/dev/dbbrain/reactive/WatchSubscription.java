@@ -1,12 +1,13 @@
 package dev.dbbrain.reactive;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.Scannable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
@@ -17,21 +18,35 @@ import reactor.core.scheduler.Scheduler;
  * <p>Signals are serialised by a work-in-progress counter (the usual Reactor drain loop): whoever increments it from
  * zero emits, others leave their work to that thread. A subscriber always gets the latest state of the loop, so
  * states it had no demand for are skipped; the terminal state is the loop's last, so it is never skipped.
+ *
+ * <p>State is in volatile fields, the counters and the error in {@code static final} field updaters as in Reactor's
+ * own subscriptions: no {@code Atomic*} object per subscriber, which at 100,000 watches would be 400,000 objects.
  */
-final class WatchSubscription implements org.reactivestreams.Subscription {
+final class WatchSubscription implements Subscription, Scannable {
 
+    private static final AtomicLongFieldUpdater<WatchSubscription> REQUESTED =
+            AtomicLongFieldUpdater.newUpdater(WatchSubscription.class, "requested");
+    private static final AtomicIntegerFieldUpdater<WatchSubscription> WIP =
+            AtomicIntegerFieldUpdater.newUpdater(WatchSubscription.class, "wip");
+    private static final AtomicIntegerFieldUpdater<WatchSubscription> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(WatchSubscription.class, "released");
+    private static final AtomicReferenceFieldUpdater<WatchSubscription, Throwable> ERROR =
+            AtomicReferenceFieldUpdater.newUpdater(WatchSubscription.class, Throwable.class, "error");
+
+    private final WatchEngine engine;
     private final CoreSubscriber<? super TaskInfo> actual;
     private final WatchOptions options;
     private final Scheduler scheduler;
     private final String instanceId;
     private final long taskId;
     private final long startedAt;
-    private final DbbrainEventListener listener;
-    /** Set when the listener was told this watch ended: release() may run twice (cancel after terminate). */
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicLong requested = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
-    private final AtomicReference<Throwable> error = new AtomicReference<>();
+    private volatile long requested;
+    private volatile int wip;
+    /** 1 once the engine was told this watch ended: release() may run twice (cancel after terminate). */
+    private volatile int released;
+    /** The error to deliver: a failure recorded before it could be signalled, or a §3.9 violation. */
+    private volatile Throwable error;
+    /** Written by the poller under its monitor (loop first), read without it (poller first). */
     private volatile InstancePoller poller;
     private volatile TaskLoop loop;
     private volatile long deliveredVersion;
@@ -40,16 +55,15 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     private volatile boolean started;
     private volatile Disposable deadline;
 
-    WatchSubscription(CoreSubscriber<? super TaskInfo> actual, WatchOptions options, Scheduler scheduler,
-            String instanceId, long taskId, DbbrainEventListener listener) {
+    WatchSubscription(WatchEngine engine, CoreSubscriber<? super TaskInfo> actual, WatchOptions options,
+            Scheduler scheduler, String instanceId, long taskId) {
+        this.engine = engine;
         this.actual = actual;
         this.options = options;
         this.scheduler = scheduler;
         this.instanceId = instanceId;
         this.taskId = taskId;
         this.startedAt = scheduler.now(TimeUnit.MILLISECONDS);
-        this.listener = listener;
-        listener.watchStarted();
     }
 
     long taskId() {
@@ -58,6 +72,10 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
 
     WatchOptions options() {
         return options;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 
     /** Called by the poller, under its monitor, when the subscriber joins a loop. */
@@ -80,7 +98,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
 
     /** Whether this subscriber asked for an item and has seen every version up to {@code version}. */
     boolean wantsNewerThan(long version) {
-        return !done && !cancelled && requested.get() > 0 && deliveredVersion >= version && error.get() == null;
+        return !done && !cancelled && requested > 0 && deliveredVersion >= version && error == null;
     }
 
     /**
@@ -89,8 +107,8 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
      */
     void checkNotFound(long now) {
         if (now - startedAt >= options.notFoundGrace().toMillis()) {
-            error.compareAndSet(null, failure(DbbrainWatchException.Reason.NOT_FOUND, "the service did not report "
-                    + "the task within the not-found grace period of " + options.notFoundGrace()));
+            ERROR.compareAndSet(this, null, failure(DbbrainWatchException.Reason.NOT_FOUND, "the service did not "
+                    + "report the task within the not-found grace period of " + options.notFoundGrace()));
         }
     }
 
@@ -100,7 +118,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     }
 
     private void fail(DbbrainWatchException.Reason reason, String message) {
-        if (error.compareAndSet(null, failure(reason, message))) {
+        if (ERROR.compareAndSet(this, null, failure(reason, message))) {
             drain();
         }
     }
@@ -113,10 +131,10 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
-            error.compareAndSet(null, new IllegalArgumentException(
+            ERROR.compareAndSet(this, null, new IllegalArgumentException(
                     "§3.9 violated: request must be positive, was " + n));
         } else {
-            requested.getAndUpdate(r -> Operators.addCap(r, n));
+            Operators.addCap(REQUESTED, this, n);
         }
         drain();
     }
@@ -130,10 +148,15 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
     }
 
     private void release() {
-        if (released.compareAndSet(false, true)) {
-            listener.watchEnded();
+        if (RELEASED.compareAndSet(this, 0, 1)) {
+            engine.released();
         }
         disposeDeadline();
+        leave();
+    }
+
+    /** Leaves the loop, if it has joined one; leaving twice is harmless. */
+    void leave() {
         InstancePoller p = poller;
         TaskLoop l = loop;
         if (p != null && l != null) {
@@ -154,7 +177,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
             // Nothing may reach the subscriber before onSubscribe; start() drains what was recorded meanwhile.
             return;
         }
-        if (wip.getAndIncrement() != 0) {
+        if (WIP.getAndIncrement(this) != 0) {
             return;
         }
         int missed = 1;
@@ -163,19 +186,19 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
             if (cancelled || done) {
                 return;
             }
-            Throwable e = error.get();
+            Throwable e = error;
             if (e != null) {
                 terminate(e);
                 return;
             }
             TaskLoop l = loop;
             if (l != null) {
-                TaskLoop.Snapshot snapshot = l.snapshot;
-                long r = requested.get();
+                TaskLoop.Snapshot snapshot = l.snapshot();
+                long r = requested;
                 if (snapshot != null && snapshot.version() > deliveredVersion && r > 0) {
                     deliveredVersion = snapshot.version();
                     if (r != Long.MAX_VALUE) {
-                        requested.decrementAndGet();
+                        REQUESTED.decrementAndGet(this);
                     }
                     actual.onNext(snapshot.info());
                     if (snapshot.info().isTerminal()) {
@@ -187,7 +210,7 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
                     }
                     continue;
                 }
-                Throwable failure = l.failure;
+                Throwable failure = l.failure();
                 if (failure != null) {
                     terminate(failure instanceof DbbrainException de
                             ? new DbbrainWatchException(DbbrainWatchException.Reason.POLL_FAILED, instanceId, taskId,
@@ -195,9 +218,9 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
                             : failure);
                     return;
                 }
-                wantsPoll = r > 0 && !l.ended;
+                wantsPoll = r > 0 && !l.isEnded();
             }
-            missed = wip.addAndGet(-missed);
+            missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
                 break;
             }
@@ -216,5 +239,31 @@ final class WatchSubscription implements org.reactivestreams.Subscription {
         } else {
             actual.onError(e);
         }
+    }
+
+    @Override
+    public Object scanUnsafe(Attr key) {
+        if (key == Attr.PARENT) {
+            return loop;
+        }
+        if (key == Attr.ACTUAL) {
+            return actual;
+        }
+        if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+            return requested;
+        }
+        if (key == Attr.CANCELLED) {
+            return cancelled;
+        }
+        if (key == Attr.TERMINATED) {
+            return done;
+        }
+        if (key == Attr.RUN_STYLE) {
+            return Attr.RunStyle.ASYNC;
+        }
+        if (key == Attr.RUN_ON) {
+            return scheduler;
+        }
+        return null;
     }
 }

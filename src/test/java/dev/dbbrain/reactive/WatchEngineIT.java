@@ -16,8 +16,9 @@ import reactor.test.StepVerifier;
 import reactor.test.subscriber.TestSubscriber;
 
 /**
- * The watch engine in virtual time against the emulator: intervals, growth, deadline, not-found grace, demand,
- * conflation, sharing, late subscribers, batching and cancellation. Emulator tasks have 3 proxies and a 10 s step:
+ * The watch engine wired to the client, in virtual time against the emulator: intervals, deadline, not-found grace,
+ * demand, conflation, sharing, late subscribers, batching, cancellation and the cap on watches. The engine's logic
+ * alone, on a scripted Describe function, is {@code WatchEngineTest}. Emulator tasks have 3 proxies and a 10 s step:
  * created [0, 10), chosen [10, 20), running 0/3 [20, 30), 1/3 [30, 40), 2/3 [40, 50), finished from 50 s.
  */
 class WatchEngineIT {
@@ -62,47 +63,6 @@ class WatchEngineIT {
         assertThat(w.requests()).isEqualTo(1 + 51);
         assertThat(w.client.stats().watchedTasks()).isZero();
         assertThat(w.client.stats().timers()).isZero();
-    }
-
-    @Test
-    void theIntervalGrowsWhileNothingChangesUpToItsMaximum() {
-        VirtualWorld w = world(e -> e.stepDuration(Duration.ofHours(1)), c -> c);
-        long id = w.create(INSTANCE);
-        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
-        w.client.watch(INSTANCE, id, w.options().growth(2, Duration.ofSeconds(8))).subscribe(watcher);
-        w.settle();
-        // Polls at 0, 1, 3, 7, 15, 23, 31 s: 1 s doubling, capped at 8 s.
-        List<Long> counts = new ArrayList<>();
-        for (int second = 1; second <= 31; second++) {
-            w.advance(Duration.ofSeconds(1), Duration.ofSeconds(1));
-            counts.add(w.describes());
-        }
-        assertThat(counts.get(0)).isEqualTo(2);
-        assertThat(counts.get(2)).isEqualTo(3);
-        assertThat(counts.get(6)).isEqualTo(4);
-        assertThat(counts.get(13)).isEqualTo(4);
-        assertThat(counts.get(14)).isEqualTo(5);
-        assertThat(counts.get(22)).isEqualTo(6);
-        assertThat(counts.get(30)).isEqualTo(7);
-        watcher.cancel();
-    }
-
-    @Test
-    void jitterKeepsEveryIntervalWithinItsBounds() {
-        WatchOptions options = WatchOptions.defaults().pollInterval(Duration.ofSeconds(1)).jitter(0.5);
-        long min = Long.MAX_VALUE;
-        long max = 0;
-        for (int i = 0; i < 10_000; i++) {
-            long d = options.nextDelayMillis(0);
-            min = Math.min(min, d);
-            max = Math.max(max, d);
-        }
-        assertThat(min).isBetween(500L, 550L);
-        assertThat(max).isBetween(1450L, 1500L);
-        WatchOptions grown = options.growth(3, Duration.ofSeconds(10)).jitter(0.2);
-        for (int i = 0; i < 1000; i++) {
-            assertThat(grown.nextDelayMillis(5)).isBetween(8000L, 12_000L);
-        }
     }
 
     @Test
@@ -448,6 +408,42 @@ class WatchEngineIT {
                     .isLessThan(deadline);
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
+    }
+
+    @Test
+    void watchesBeyondMaxWatchesFailFastSendNothingAndAnEndedWatchGivesItsPlaceBack() {
+        VirtualWorld w = world(e -> e, c -> c.maxWatches(2));
+        long first = w.create(INSTANCE);
+        long second = w.create(INSTANCE);
+        long third = w.create(INSTANCE);
+        TestSubscriber<TaskInfo> a = TestSubscriber.create();
+        TestSubscriber<TaskInfo> b = TestSubscriber.create();
+        w.client.watch(INSTANCE, first, w.options()).subscribe(a);
+        w.client.watch(INSTANCE, second, w.options()).subscribe(b);
+        w.settle();
+        long describes = w.describes();
+        long requests = w.requests();
+
+        StepVerifier.create(w.client.watch(INSTANCE, third, w.options()))
+                .expectSubscription()
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(DbbrainCapacityException.class,
+                        c -> assertThat(c.limitName()).isEqualTo("maxWatches")))
+                .verify(WAIT);
+        w.settle();
+        assertThat(w.requests()).isEqualTo(requests);
+        assertThat(w.describes()).isEqualTo(describes);
+        assertThat(w.client.stats()).extracting(ClientStats::watchSubscribers, ClientStats::maxWatches,
+                ClientStats::watchedTasks).containsExactly(2, 2, 2);
+
+        a.cancel();
+        TestSubscriber<TaskInfo> c = TestSubscriber.create();
+        w.client.watch(INSTANCE, third, w.options()).subscribe(c);
+        w.settle();
+        assertThat(c.getReceivedOnNext()).extracting(TaskInfo::asyncRequestId).containsExactly(third);
+        assertThat(w.describes()).isEqualTo(describes + 1);
+        b.cancel();
+        c.cancel();
+        assertThat(w.client.stats().watchSubscribers()).isZero();
     }
 
     @Test

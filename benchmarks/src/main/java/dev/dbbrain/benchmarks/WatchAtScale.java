@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Watching at scale: N concurrent watches of tasks spread over I instances, against the emulator (its own
  * process) with its limit of 20 requests per second per action, from one client with the library's defaults (the
- * JVM-wide limiter of 19 per second, maxBatch 100, 1 s poll interval).
+ * JVM-wide limiter of 19 per second, maxBatch 100, 1 s poll interval) but for {@code maxWatches}, raised to N.
  *
  * <p>The emulator seeds the N tasks first (with SecretIds of its own, see {@link EmulatorProcess}); every task
  * ends {@code 3 × step} after its creation. This JVM then subscribes N watches and records, for each task, when its
@@ -95,8 +95,10 @@ public final class WatchAtScale {
                     + " floor: %d requests a round = %.1f s%n", n, (seeded - seedStart) / 1e3,
                     Arrays.stream(endUncertainty).average().orElse(0), roundRequests, floorSeconds);
 
+            // Library defaults, except the cap on watch subscribers (10,000 by default): this scenario is the N.
             try (DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint)
-                    .credentials(Credentials.of(EmulatorProcess.SECRET_ID, EmulatorProcess.SECRET_KEY)).build()) {
+                    .credentials(Credentials.of(EmulatorProcess.SECRET_ID, EmulatorProcess.SECRET_KEY))
+                    .maxWatches(Math.max(n, DbbrainClient.DEFAULT_MAX_WATCHES)).build()) {
                 int baseThreads = JvmProbe.liveThreads();
                 long baseHeap = JvmProbe.heapUsedAfterGc();
                 AtomicLongArray seenAt = new AtomicLongArray(n);

@@ -29,7 +29,9 @@ import java.util.Objects;
  *   <li>{@code dbbrain.limiter.wait}, timer of the wait for a rate-limiter permit, tag {@code action};
  *   <li>{@code dbbrain.limiter.queued}, gauge of requests waiting for a permit;
  *   <li>{@code dbbrain.watch.active}, gauge of watch subscribers not ended;
- *   <li>{@code dbbrain.watch.updates}, counter of task state changes seen by watches, tag {@code status}.
+ *   <li>{@code dbbrain.watch.updates}, counter of task state changes seen by watches, tag {@code status};
+ *   <li>{@code dbbrain.watch.rejected}, counter of watch subscribers refused because the client's
+ *       {@code maxWatches} were running.
  * </ul>
  * Clients reporting to the same {@code MeterRegistry} add up in the gauges.
  *

@@ -28,6 +28,7 @@ final class MicrometerListener extends DbbrainEventListener {
     static final String LIMITER_QUEUED = "dbbrain.limiter.queued";
     static final String WATCH_ACTIVE = "dbbrain.watch.active";
     static final String WATCH_UPDATES = "dbbrain.watch.updates";
+    static final String WATCH_REJECTED = "dbbrain.watch.rejected";
 
     /**
      * The gauges' values, one set per registry: a gauge registered twice under one name is the first one, so every
@@ -44,6 +45,7 @@ final class MicrometerListener extends DbbrainEventListener {
     private final Gauges gauges;
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
+    private final Counter rejected;
 
     MicrometerListener(MeterRegistry registry, ObservationRegistry observations) {
         this.registry = registry;
@@ -60,6 +62,9 @@ final class MicrometerListener extends DbbrainEventListener {
             updates.put(status, Counter.builder(WATCH_UPDATES).tag("status", status.name().toLowerCase(Locale.ROOT))
                     .description("Task state changes seen by watches").register(registry));
         }
+        rejected = Counter.builder(WATCH_REJECTED)
+                .description("Watch subscribers refused because the client's maxWatches were running")
+                .register(registry);
     }
 
     @Override
@@ -138,6 +143,11 @@ final class MicrometerListener extends DbbrainEventListener {
     @Override
     public void watchEnded() {
         gauges.activeWatches().decrementAndGet();
+    }
+
+    @Override
+    public void watchRejected() {
+        rejected.increment();
     }
 
     @Override

@@ -198,12 +198,14 @@ class MicrometerMetricsIT {
                         assertThat(keys).containsExactlyInAnyOrder("action", "outcome", "error.code", "error");
                 case "dbbrain.client.requests.active", "dbbrain.limiter.wait" ->
                         assertThat(keys).containsExactly("action");
-                case "dbbrain.limiter.queued", "dbbrain.watch.active" -> assertThat(keys).isEmpty();
+                case "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.rejected" ->
+                        assertThat(keys).isEmpty();
                 case "dbbrain.watch.updates" -> assertThat(keys).containsExactly("status");
                 default -> throw new AssertionError("unexpected meter " + meter.getId());
             }
         }
         assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).contains("dbbrain.client.requests",
-                "dbbrain.limiter.wait", "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.updates");
+                "dbbrain.limiter.wait", "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.updates",
+                "dbbrain.watch.rejected");
     }
 }
