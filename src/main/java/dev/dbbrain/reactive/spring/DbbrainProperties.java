@@ -218,14 +218,14 @@ public record DbbrainProperties(
     public record Redis(String uri, @DefaultValue("dbbrain:rate") String keyPrefix,
             @DefaultValue("1s") Duration commandTimeout, Integer fallbackReplicas) {
 
-        /** What is checked without Lettuce: the limiter itself is built by {@link RedisRateLimitCustomizer}. */
+        /** What is checked before Lettuce is used: the limiter itself is built by {@link RedisRateLimitCustomizer}. */
         void check(PropertyChecks checks) {
             if (uri == null) {
                 return;
             }
             if (uri.isBlank()) {
                 checks.refuse("rate-limit.redis.uri", "must not be blank (leave it unset for a budget in this JVM)");
-            } else if (!ClassUtils.isPresent("io.lettuce.core.RedisClient", Redis.class.getClassLoader())) {
+            } else if (!ClassUtils.isPresent("io.lettuce.core.RedisClient", null)) {
                 checks.refuse("rate-limit.redis.uri", "needs io.lettuce:lettuce-core on the classpath");
             }
         }

@@ -25,6 +25,8 @@ final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, Disposa
         // a malformed URI does not repeat it.
         PropertyChecks checks = new PropertyChecks().uri(URI, r.uri());
         try {
+            r.check(checks);
+            checks.throwIfRefused();
             RedisRateLimiter.Builder builder = RedisRateLimiter.builder(redis, r.uri());
             checks.set("rate-limit.redis.key-prefix", builder, b -> b.keyPrefix(r.keyPrefix()));
             checks.set("rate-limit.redis.command-timeout", builder, b -> b.commandTimeout(r.commandTimeout()));

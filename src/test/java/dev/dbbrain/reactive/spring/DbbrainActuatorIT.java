@@ -2,11 +2,13 @@ package dev.dbbrain.reactive.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint.ConfigurationPropertiesBeanDescriptor;
@@ -50,13 +52,13 @@ class DbbrainActuatorIT {
 
     private static WebTestClient http(ConfigurableApplicationContext context) {
         int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
-                .build();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
     }
 
     private static String get(WebTestClient http, String path) {
         return new String(http.get().uri(path).exchange().expectStatus().isOk().expectBody().returnResult()
-                .getResponseBodyContent(), java.nio.charset.StandardCharsets.UTF_8);
+                .getResponseBodyContent(), StandardCharsets.UTF_8);
     }
 
     private static void assertNoSecretIn(String body) {
@@ -114,24 +116,27 @@ class DbbrainActuatorIT {
                 "--management.endpoint.configprops.show-values=when-authorized")) {
             ConfigurationPropertiesReportEndpointWebExtension endpoint =
                     context.getBean(ConfigurationPropertiesReportEndpointWebExtension.class);
-            Map<String, Object> properties = endpoint.configurationProperties(new SignedIn()).getContexts().values()
-                    .stream().flatMap(c -> c.getBeans().values().stream())
-                    .filter(b -> b.getPrefix().equals("dbbrain")).map(ConfigurationPropertiesBeanDescriptor::getProperties)
-                    .findFirst().orElseThrow();
+            Map<String, Object> properties = dbbrainProperties(endpoint, new SignedIn());
 
             assertThat(properties.get("region")).isEqualTo("ap-guangzhou");
-            assertThat(properties.get("credentials")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+            assertThat(properties.get("credentials")).asInstanceOf(InstanceOfAssertFactories.MAP)
                     .containsEntry("secretId", "AKIDactuator").containsEntry("secretKey", "******")
                     .containsEntry("sessionToken", "******");
+            assertThat(properties.get("rateLimit")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .extractingByKey("redis").asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .containsEntry("uri", "redis://******@127.0.0.1:6390/0");
             assertThat(properties.toString()).doesNotContain(SECRET_KEY).doesNotContain(TOKEN)
                     .doesNotContain(REDIS_PASSWORD);
             // Not signed in: everything is masked, as Spring Boot does by itself.
-            Map<String, Object> anonymous = endpoint.configurationProperties(SecurityContext.NONE).getContexts()
-                    .values().stream().flatMap(c -> c.getBeans().values().stream())
-                    .filter(b -> b.getPrefix().equals("dbbrain")).map(ConfigurationPropertiesBeanDescriptor::getProperties)
-                    .findFirst().orElseThrow();
-            assertThat(anonymous.get("region")).isEqualTo("******");
+            assertThat(dbbrainProperties(endpoint, SecurityContext.NONE).get("region")).isEqualTo("******");
         }
+    }
+
+    private static Map<String, Object> dbbrainProperties(ConfigurationPropertiesReportEndpointWebExtension endpoint,
+            SecurityContext user) {
+        return endpoint.configurationProperties(user).getContexts().values().stream()
+                .flatMap(c -> c.getBeans().values().stream()).filter(b -> b.getPrefix().equals("dbbrain"))
+                .map(ConfigurationPropertiesBeanDescriptor::getProperties).findFirst().orElseThrow();
     }
 
     private static JsonNode dbbrainBean(JsonNode configprops) {

@@ -39,8 +39,8 @@ class DbbrainStartupFailureTest {
         "dbbrain.rate-limit.redis.uri=redis://fleet:hunter2-password@[::1 |  | dbbrain.rate-limit.redis.uri",
         "dbbrain.rate-limit.redis.uri=redis://fleet:hunter2-password@127.0.0.1:1/x | | dbbrain.rate-limit.redis.uri",
         // A valid URI with a bad setting beside it.
-        "dbbrain.rate-limit.redis.uri=redis://:hunter2-password@127.0.0.1:1 | dbbrain.rate-limit.redis.command-timeout=-1s"
-                + " | dbbrain.rate-limit.redis.command-timeout",
+        "dbbrain.rate-limit.redis.uri=redis://:hunter2-password@127.0.0.1:1 "
+                + "| dbbrain.rate-limit.redis.command-timeout=-1s | dbbrain.rate-limit.redis.command-timeout",
         // The endpoint's builder message repeats the value; user info is refused there.
         "dbbrain.endpoint=https://ops:hunter2-password@dbbrain.example.com | | dbbrain.endpoint",
         "dbbrain.endpoint=https://ops:hunter2-password@dbbrain example.com | | dbbrain.endpoint",
