@@ -28,9 +28,10 @@ import org.springframework.util.unit.DataSize;
  * dbbrain.credentials.secret-key=${TENCENTCLOUD_SECRET_KEY}
  * }</pre>
  *
- * <p>Adding a property: a component with its {@code @param} description (the IDE metadata's description) and
- * {@link DefaultValue @DefaultValue} (the metadata's default), and one {@code checks.set(...)} line in
- * {@link #applyTo}.
+ * <p>Spring Boot binds it through its constructor, which gains a parameter with every new property: read it, do not
+ * construct it. Adding a property takes a component with its {@code @param} description (the IDE metadata's
+ * description) and {@link DefaultValue @DefaultValue} (the metadata's default), and one {@code checks.set(...)} line
+ * in {@link #applyTo}.
  *
  * @param endpoint Endpoint, scheme://host[:port]; plain http:// only for loopback hosts unless
  *     allow-insecure-endpoint.
