@@ -5,6 +5,7 @@ import dev.dbbrain.reactive.micrometer.DbbrainMicrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,6 +27,10 @@ import org.springframework.core.annotation.Order;
  * the meters of {@link DbbrainMicrometer}; with an {@code ObservationRegistry} bean too (Spring Boot's actuator),
  * requests are observed through it, so the request timer and spans come from Boot's handlers.
  * {@code dbbrain.metrics.enabled=false} turns this off.
+ *
+ * <p>With Spring Boot's actuator on the classpath, a {@code SanitizingFunction} masks the secret key, the session
+ * token and the Redis URI's password in {@code /actuator/configprops} and {@code /actuator/env}, even when they are
+ * set to show values.
  */
 @AutoConfiguration
 @ConditionalOnClass(DbbrainClient.class)
@@ -67,7 +72,25 @@ public class DbbrainAutoConfiguration {
         /** Sets the Redis limiter on the builder, after the properties and before the application's customizers. */
         @Bean
         DbbrainClientCustomizer dbbrainRedisRateLimiter(DbbrainProperties properties) {
-            return new RedisRateLimitCustomizer(properties.getRateLimit());
+            return new RedisRateLimitCustomizer(properties.rateLimit());
+        }
+    }
+
+    /**
+     * Masks the secrets of the {@code dbbrain.*} properties in the actuator's endpoints, loaded only when the
+     * actuator is on the classpath.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+    static class ActuatorConfiguration {
+
+        /**
+         * Masks the secret key, the session token and the Redis URI's password in {@code /actuator/configprops} and
+         * {@code /actuator/env}, also when they show values.
+         */
+        @Bean
+        SanitizingFunction dbbrainSanitizingFunction() {
+            return new DbbrainSanitizingFunction();
         }
     }
 

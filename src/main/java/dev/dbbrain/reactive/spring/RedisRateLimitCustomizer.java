@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.spring;
 
+import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
 import io.lettuce.core.RedisClient;
@@ -13,34 +14,49 @@ import org.springframework.core.Ordered;
  */
 final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, DisposableBean, Ordered {
 
+    private static final String URI = "rate-limit.redis.uri";
+
     private final RedisClient redis = RedisClient.create();
     private final RateLimiter limiter;
 
     RedisRateLimitCustomizer(DbbrainProperties.RateLimit settings) {
-        DbbrainProperties.Redis r = settings.getRedis();
+        DbbrainProperties.Redis r = settings.redis();
+        // The URI may hold a password: the checks mask it in every message, and the builder's own message about
+        // a malformed URI does not repeat it.
+        PropertyChecks checks = new PropertyChecks().uri(URI, r.uri());
         try {
-            RedisRateLimiter.Builder builder = RedisRateLimiter.builder(redis, r.getUri()).keyPrefix(r.getKeyPrefix())
-                    .commandTimeout(r.getCommandTimeout());
-            if (settings.getPermitsPerSecond() != null) {
-                builder.permitsPerSecond(settings.getPermitsPerSecond());
+            r.check(checks);
+            checks.throwIfRefused();
+            RedisRateLimiter.Builder builder = RedisRateLimiter.builder(redis, r.uri());
+            checks.set("rate-limit.redis.key-prefix", builder, b -> b.keyPrefix(r.keyPrefix()));
+            checks.set("rate-limit.redis.command-timeout", builder, b -> b.commandTimeout(r.commandTimeout()));
+            if (r.fallbackReplicas() != null) {
+                checks.set("rate-limit.redis.fallback-replicas", builder,
+                        b -> b.fallBackLocally(r.fallbackReplicas()));
             }
-            if (settings.getBurst() != null) {
-                builder.burst(settings.getBurst());
+            if (settings.permitsPerSecond() != null) {
+                checks.set("rate-limit.permits-per-second", builder,
+                        b -> b.permitsPerSecond(settings.permitsPerSecond()));
             }
-            if (r.getFallbackReplicas() != null) {
-                builder.fallBackLocally(r.getFallbackReplicas());
+            if (settings.burst() != null) {
+                checks.set("rate-limit.burst", builder, b -> b.burst(settings.burst()));
             }
-            limiter = builder.build();
-        } catch (IllegalArgumentException e) {
+            RateLimiter built = null;
+            try {
+                built = builder.build();   // parses the URI; connects on first use only
+            } catch (IllegalArgumentException e) {
+                checks.refuse(URI, e.getMessage());
+            }
+            checks.throwIfRefused();
+            limiter = built;
+        } catch (RuntimeException e) {
             redis.shutdown();
-            // The URI may hold a password: name the property, not its value.
-            throw new IllegalArgumentException("dbbrain.rate-limit.redis: " + e.getMessage().replace(r.getUri(),
-                    "<uri>"), null);
+            throw e;
         }
     }
 
     @Override
-    public void customize(dev.dbbrain.reactive.DbbrainClient.Builder builder) {
+    public void customize(DbbrainClient.Builder builder) {
         builder.rateLimiter(limiter);
     }
 

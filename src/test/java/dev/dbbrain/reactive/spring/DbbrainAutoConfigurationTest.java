@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.Language;
+import dev.dbbrain.reactive.WatchOptions;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -64,28 +69,28 @@ class DbbrainAutoConfigurationTest {
                 "dbbrain.credentials.session-token=token").run(context -> {
                     assertThat(context).hasNotFailed();
                     DbbrainProperties p = context.getBean(DbbrainProperties.class);
-                    assertThat(p.getEndpoint()).isEqualTo("http://127.0.0.1:8080");
-                    assertThat(p.getLanguage()).isEqualTo(Language.EN_US);
-                    assertThat(p.getConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
-                    assertThat(p.getResponseTimeout()).isEqualTo(Duration.ofSeconds(7));
-                    assertThat(p.getMaxConnections()).isEqualTo(8);
-                    assertThat(p.getMaxResponseSize()).isEqualTo(DataSize.ofKilobytes(64));
-                    assertThat(p.getServerTimeZone()).isEqualTo(ZoneId.of("UTC"));
-                    assertThat(p.isSignActionHeader()).isTrue();
-                    assertThat(p.getMaxRetries()).isEqualTo(2);
-                    assertThat(p.getRetryBackoff().getFirst()).isEqualTo(Duration.ofMillis(100));
-                    assertThat(p.getRetryBackoff().getMax()).isEqualTo(Duration.ofSeconds(2));
-                    assertThat(p.getMaxBatch()).isEqualTo(20);
-                    assertThat(p.getRateLimit().getPermitsPerSecond()).isEqualTo(5.0);
-                    assertThat(p.getRateLimit().getBurst()).isEqualTo(2);
-                    assertThat(p.getWatch().getPollInterval()).isEqualTo(Duration.ofMillis(500));
-                    assertThat(p.getWatch().getMaxInterval()).isEqualTo(Duration.ofSeconds(4));
-                    assertThat(p.getWatch().getGrowthFactor()).isEqualTo(1.5);
-                    assertThat(p.getWatch().getJitter()).isZero();
-                    assertThat(p.getWatch().getDeadline()).isEqualTo(Duration.ofMinutes(10));
-                    assertThat(p.getWatch().getNotFoundGrace()).isEqualTo(Duration.ofSeconds(30));
-                    assertThat(p.getWatch().isFailedAsError()).isTrue();
-                    assertThat(p.getCredentials().getSessionToken()).isEqualTo("token");
+                    assertThat(p.endpoint()).isEqualTo("http://127.0.0.1:8080");
+                    assertThat(p.language()).isEqualTo(Language.EN_US);
+                    assertThat(p.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(p.responseTimeout()).isEqualTo(Duration.ofSeconds(7));
+                    assertThat(p.maxConnections()).isEqualTo(8);
+                    assertThat(p.maxResponseSize()).isEqualTo(DataSize.ofKilobytes(64));
+                    assertThat(p.serverTimeZone()).isEqualTo(ZoneId.of("UTC"));
+                    assertThat(p.signActionHeader()).isTrue();
+                    assertThat(p.maxRetries()).isEqualTo(2);
+                    assertThat(p.retryBackoff().first()).isEqualTo(Duration.ofMillis(100));
+                    assertThat(p.retryBackoff().max()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(p.maxBatch()).isEqualTo(20);
+                    assertThat(p.rateLimit().permitsPerSecond()).isEqualTo(5.0);
+                    assertThat(p.rateLimit().burst()).isEqualTo(2);
+                    assertThat(p.watch().pollInterval()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(p.watch().maxInterval()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(p.watch().growthFactor()).isEqualTo(1.5);
+                    assertThat(p.watch().jitter()).isZero();
+                    assertThat(p.watch().deadline()).isEqualTo(Duration.ofMinutes(10));
+                    assertThat(p.watch().notFoundGrace()).isEqualTo(Duration.ofSeconds(30));
+                    assertThat(p.watch().failedAsError()).isTrue();
+                    assertThat(p.credentials().sessionToken()).isEqualTo("token");
                     assertThat(context.getBean(DbbrainClient.class).toString()).contains("127.0.0.1:8080");
                 });
     }
@@ -181,25 +186,125 @@ class DbbrainAutoConfigurationTest {
         });
     }
 
+    /** Every property and its default (empty: unset by default), as they were before the properties became records. */
+    private static final String[] PROPERTIES = {
+        "dbbrain.endpoint=https://dbbrain.tencentcloudapi.com", "dbbrain.allow-insecure-endpoint=false",
+        "dbbrain.region=", "dbbrain.language=", "dbbrain.connect-timeout=10s", "dbbrain.response-timeout=30s",
+        "dbbrain.max-connections=50", "dbbrain.max-response-size=4MB", "dbbrain.server-time-zone=+08:00",
+        "dbbrain.sign-action-header=false", "dbbrain.max-retries=6", "dbbrain.max-batch=100",
+        "dbbrain.credentials.secret-id=", "dbbrain.credentials.secret-key=", "dbbrain.credentials.session-token=",
+        "dbbrain.retry-backoff.first=250ms", "dbbrain.retry-backoff.max=8s",
+        "dbbrain.rate-limit.enabled=true", "dbbrain.rate-limit.permits-per-second=", "dbbrain.rate-limit.burst=",
+        "dbbrain.rate-limit.redis.uri=", "dbbrain.rate-limit.redis.key-prefix=dbbrain:rate",
+        "dbbrain.rate-limit.redis.command-timeout=1s", "dbbrain.rate-limit.redis.fallback-replicas=",
+        "dbbrain.watch.poll-interval=1s", "dbbrain.watch.max-interval=", "dbbrain.watch.growth-factor=2",
+        "dbbrain.watch.jitter=0.1", "dbbrain.watch.deadline=", "dbbrain.watch.not-found-grace=10s",
+        "dbbrain.watch.failed-as-error=false", "dbbrain.metrics.enabled=true",
+    };
+
     @Test
-    void configurationMetadataDocumentsTheAgreedProperties() throws Exception {
+    void configurationMetadataDocumentsEveryPropertyWithADescriptionAndItsDefault() throws Exception {
         String json;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).as("metadata generated by spring-boot-configuration-processor").isNotNull();
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        var tree = new tools.jackson.databind.ObjectMapper().readTree(json);
-        List<String> names = new ArrayList<>();
-        tree.get("properties").forEach(p -> {
-            names.add(p.get("name").asString());
-            assertThat(p.has("description")).as("description of " + p.get("name")).isTrue();
+        Map<String, String> defaults = new TreeMap<>();
+        new tools.jackson.databind.ObjectMapper().readTree(json).get("properties").forEach(p -> {
+            String name = p.get("name").asString();
+            assertThat(name).startsWith("dbbrain.");
+            assertThat(p.path("description").asString()).as("description of " + name).isNotBlank().endsWith(".");
+            defaults.put(name, p.has("defaultValue") ? p.get("defaultValue").asString() : "");
         });
-        assertThat(names).contains("dbbrain.endpoint", "dbbrain.region", "dbbrain.credentials.secret-id",
-                "dbbrain.credentials.secret-key", "dbbrain.credentials.session-token", "dbbrain.connect-timeout",
-                "dbbrain.response-timeout", "dbbrain.max-retries", "dbbrain.max-batch",
-                "dbbrain.rate-limit.permits-per-second", "dbbrain.rate-limit.burst", "dbbrain.rate-limit.enabled",
-                "dbbrain.watch.poll-interval", "dbbrain.watch.max-interval", "dbbrain.watch.deadline",
-                "dbbrain.metrics.enabled");
+        Map<String, String> expected = new TreeMap<>();
+        for (String property : PROPERTIES) {
+            expected.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+        }
+        assertThat(defaults).isEqualTo(expected);
+    }
+
+    @Test
+    void unsetPropertiesBindToTheBuildersDefaults() {
+        runner.run(context -> {
+            DbbrainProperties p = context.getBean(DbbrainProperties.class);
+            assertThat(p.endpoint()).isEqualTo(DbbrainClient.DEFAULT_ENDPOINT);
+            assertThat(p.allowInsecureEndpoint()).isFalse();
+            assertThat(p.region()).isNull();
+            assertThat(p.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(p.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.maxConnections()).isEqualTo(50);
+            assertThat(p.maxResponseSize().toBytes()).isEqualTo(DbbrainClient.DEFAULT_MAX_RESPONSE_SIZE);
+            assertThat(p.serverTimeZone()).isEqualTo(ZoneOffset.ofHours(8));
+            assertThat(p.maxRetries()).isEqualTo(DbbrainClient.DEFAULT_MAX_RETRIES);
+            assertThat(p.maxBatch()).isEqualTo(DbbrainClient.DEFAULT_MAX_BATCH);
+            assertThat(p.retryBackoff()).isEqualTo(new DbbrainProperties.RetryBackoff(Duration.ofMillis(250),
+                    Duration.ofSeconds(8)));
+            assertThat(p.credentials()).isEqualTo(new DbbrainProperties.CredentialsProperties(null, null, null));
+            assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null,
+                    new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null)));
+            assertThat(p.watch().toOptions(new PropertyChecks())).hasToString(WatchOptions.defaults().toString());
+            assertThat(p.metrics().enabled()).isTrue();
+        });
+    }
+
+    @Test
+    void everyBadValueIsNamedInOneFailure() {
+        runner.withPropertyValues("dbbrain.max-batch=0", "dbbrain.connect-timeout=0s", "dbbrain.watch.jitter=2",
+                "dbbrain.retry-backoff.first=-1s").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().message()
+                            .contains("dbbrain.max-batch: maxBatch must be at least 1, was 0")
+                            .contains("dbbrain.connect-timeout: connectTimeout must be positive")
+                            .contains("dbbrain.watch.jitter: jitter must be in [0, 1), was 2.0")
+                            .contains("dbbrain.retry-backoff.first: first must be positive");
+                });
+    }
+
+    @Test
+    void anEndpointWithUserInfoIsRefusedWithItsPasswordMasked() {
+        runner.withPropertyValues("dbbrain.endpoint=https://ops:hunter2@dbbrain.example.com").run(context -> {
+            assertThat(context).hasFailed();
+            List<String> messages = messages(context.getStartupFailure());
+            assertThat(messages).anySatisfy(m -> assertThat(m).contains("dbbrain.endpoint")
+                    .contains("https://******@dbbrain.example.com"));
+            assertThat(messages).noneMatch(m -> m.contains("hunter2"));
+        });
+    }
+
+    @Test
+    void aBlankRedisUriIsRefused() {
+        runner.withPropertyValues("dbbrain.rate-limit.redis.uri= ").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().message().contains("dbbrain.rate-limit.redis.uri: must not be blank"));
+    }
+
+    @Test
+    void aRedisUriWithoutLettuceOnTheClasspathIsRefused() {
+        runner.withClassLoader(new FilteredClassLoader("io.lettuce"))
+                .withPropertyValues("dbbrain.rate-limit.redis.uri=redis://:hunter2@127.0.0.1:6379")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause().message()
+                        .contains("dbbrain.rate-limit.redis.uri: needs io.lettuce:lettuce-core")
+                        .doesNotContain("hunter2"));
+    }
+
+    @Test
+    void theBoundPropertiesNeverShowASecret() {
+        runner.withPropertyValues("dbbrain.credentials.secret-id=AKIDshown", "dbbrain.credentials.secret-key=k3y-value",
+                "dbbrain.credentials.session-token=t0ken-value",
+                "dbbrain.rate-limit.redis.uri=redis://fleet:hunter2@127.0.0.1:6379").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DbbrainProperties.class).toString()).contains("AKIDshown")
+                            .contains("redis://******@127.0.0.1:6379").doesNotContain("k3y-value")
+                            .doesNotContain("t0ken-value").doesNotContain("hunter2");
+                });
+    }
+
+    @Test
+    void theActuatorsSanitizerIsRegisteredOnlyWithTheActuator() {
+        runner.run(context -> assertThat(context).hasSingleBean(SanitizingFunction.class));
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate")).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(DbbrainClient.class);
+            assertThat(context).doesNotHaveBean("dbbrainSanitizingFunction");
+        });
     }
 
     @Configuration(proxyBeanMethods = false)
