@@ -250,7 +250,7 @@ final class InstancePoller {
                     }
                 } else if (loop.accept(info)) {
                     loop.unchangedPolls = 0;
-                    changes.add(info.status());
+                    changes.add(info.taskStatus());
                 } else {
                     loop.unchangedPolls++;
                 }

@@ -56,7 +56,7 @@ final class Output {
             node.put("type", "task");
             node.put("instanceId", t.instanceId());
             node.put("asyncRequestId", t.asyncRequestId());
-            node.put("status", t.rawStatus());
+            node.put("status", t.status());
             node.put("terminal", t.isTerminal());
             node.put("progress", t.progress());
             node.put("instProxyCount", t.instProxyCount());
@@ -69,7 +69,7 @@ final class Output {
             out.println(mapper.writeValueAsString(node));
         } else {
             out.println(printable(String.format("%-14s task %-10d %-9s %3d%%  proxies finished %d/%d, failed %d",
-                    t.instanceId(), t.asyncRequestId(), t.rawStatus(), t.progress(), t.finishedProxyList().size(),
+                    t.instanceId(), t.asyncRequestId(), t.status(), t.progress(), t.finishedProxyList().size(),
                     t.instProxyCount(), t.failedProxyList().size())));
         }
         out.flush();
@@ -136,7 +136,7 @@ final class Output {
             if (watch != null) {
                 error.put("reason", watch.reason().name());
                 error.put("asyncRequestId", watch.asyncRequestId());
-                error.put("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+                error.put("lastStatus", watch.lastSeen().map(TaskInfo::status).orElse(null));
             }
             out.println(mapper.writeValueAsString(node));
             out.flush();

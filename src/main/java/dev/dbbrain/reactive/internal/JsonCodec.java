@@ -412,7 +412,7 @@ public final class JsonCodec {
                 return null;
             }
             charge(TASK_COST);
-            return new TaskInfo(id, instanceId, TaskStatus.fromWire(rawStatus), rawStatus, progress, proxies,
+            return new TaskInfo(id, instanceId, rawStatus, progress, proxies,
                     proxyCount, finished, failed, created, started, ended);
         }
 
