@@ -23,8 +23,10 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.test.StepVerifier;
 
 /**
@@ -116,9 +118,26 @@ class HandledConnectionErrorsIT {
     }
 
     @Test
+    void aBodyThatStallsMidWayFailsTheCallAsATimeoutNotAsATruncatedBody() {
+        server = ScriptedServer.start((req, res) -> res.header("Content-Type", "application/json")
+                .header("Content-Length", "1000")
+                .sendString(Flux.concat(Mono.just("{\"Response\":{\"Tasks\":["), Mono.never())).then());
+        client = client(server.endpoint(), null, Duration.ofMillis(200));
+
+        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(
+                        "crs-quiet004", 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
+                        .hasCauseInstanceOf(ReadTimeoutException.class))
+                .verify(WAIT);
+        assertNoWarnings();
+        assertThat(decisions()).hasSize(3);
+    }
+
+    @Test
     void anErrorTheClientDoesNotHandleStillReachesReactorNettysLogAndTheCaller() {
         emulator = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey()).start();
-        HttpClient failing = HttpClient.create().doOnConnected(connection -> connection.addHandlerFirst(
+        // Connections of its own: doOnConnected must see every connection, never one from Reactor Netty's global pool.
+        HttpClient failing = HttpClient.create(ConnectionProvider.newConnection()).doOnConnected(connection -> connection.addHandlerFirst(
                 "failing-decoder", new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -19,8 +19,8 @@ import reactor.util.context.Context;
  * logged once at DEBUG instead ({@code dev.dbbrain.reactive.internal.HandledConnectionErrors}).
  *
  * <p>How: after each request is sent, a handler just before Reactor Netty's bridge catches an {@link IOException}
- * or {@link ReadTimeoutException}, disposes the connection (Reactor Netty then ends the exchange quietly, as for a
- * cancelled one) and fails the attempt with that same exception through a sink in the attempt's {@code Context}.
+ * or {@link ReadTimeoutException}, fails the attempt with that same exception through a sink in the attempt's
+ * {@code Context}, and disposes the connection (Reactor Netty then ends the exchange quietly, as a cancelled one).
  * Anything else, and any error of a request the client did not send, goes on to Reactor Netty as before. A reset
  * before the request was written is left alone too: Reactor Netty retries that one on a fresh connection itself.
  */
@@ -73,9 +73,11 @@ public final class HandledConnectionErrors {
             }
             LOG.log(Level.DEBUG, () -> ctx.channel() + " " + cause + " after the request was sent: closing the"
                     + " connection; the call fails with a DbbrainTransportException (retried when that is safe)");
-            // Disposed first, so that Reactor Netty sees a cancelled exchange when the channel closes, not an error.
-            connection.dispose();
+            // The attempt fails first (which cancels the exchange), so that a body cut off mid-way is never read as
+            // complete; then the connection is disposed before the channel closes, so that Reactor Netty sees a
+            // cancelled exchange rather than an error to report.
             failure.tryEmitValue(cause);
+            connection.dispose();
         }
     }
 }
