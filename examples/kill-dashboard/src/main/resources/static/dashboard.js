@@ -70,7 +70,7 @@ function follow(card, url) {
   source.addEventListener('task', event => {
     const task = JSON.parse(event.data);
     render(card, task);
-    if (task.status === 'FINISHED' || task.status === 'FAILED') {
+    if (task.terminal) {
       source.close();
     }
   });
@@ -101,7 +101,7 @@ function addCard(instanceId) {
 }
 
 function render(card, task) {
-  const status = task.status === 'UNKNOWN' ? task.rawStatus : task.status.toLowerCase();
+  const status = task.status;
   const percent = Math.max(0, Math.min(100, Math.round(task.progress)));
   const bar = card.querySelector('.bar');
   bar.setAttribute('aria-valuenow', String(percent));

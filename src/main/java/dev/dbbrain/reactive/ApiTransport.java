@@ -5,6 +5,7 @@ import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.internal.BoundedBody;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
+import dev.dbbrain.reactive.internal.HandledConnectionErrors;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -67,7 +68,7 @@ final class ApiTransport {
             Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
             boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
             DbbrainEventListener listener, BooleanSupplier closed) {
-        this.http = http;
+        this.http = HandledConnectionErrors.install(http);
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.clock = clock;
@@ -173,7 +174,7 @@ final class ApiTransport {
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), Tc3Signer.CONTENT_TYPE,
                 body, timestamp, ApiAction.SERVICE, extra);
-        return http.post()
+        return HandledConnectionErrors.guard(http.post()
                 .uri(endpoint.uri())
                 .send((request, out) -> {
                     request.responseTimeout(responseTimeout);
@@ -199,7 +200,7 @@ final class ApiTransport {
                     return permit.write(write);
                 })
                 .response((response, content) -> read(action, response, content, decoder))
-                .next()
+                .next())
                 .onErrorMap(Failures::isTransport, e -> Failures.transport(action.actionName(), e, responseTimeout));
     }
 

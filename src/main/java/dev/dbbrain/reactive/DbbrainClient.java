@@ -200,7 +200,20 @@ public final class DbbrainClient implements AutoCloseable {
      * @return the task's states until it ends
      */
     public Flux<TaskInfo> killProxySessions(String instanceId) {
-        return killProxySessions(instanceId, null);
+        return killProxySessions(instanceId, null, watchOptions);
+    }
+
+    /**
+     * Kills the sessions on every proxy of an instance and watches the task with the given options: create, then
+     * {@link #watch(String, long, WatchOptions)}. Start from {@link #watchOptions()} to change one setting of the
+     * client's defaults ({@code client.watchOptions().deadline(Duration.ofMinutes(10))}).
+     *
+     * @param instanceId the Redis instance
+     * @param options how to watch the task
+     * @return the task's states until it ends
+     */
+    public Flux<TaskInfo> killProxySessions(String instanceId, WatchOptions options) {
+        return killProxySessions(instanceId, null, options);
     }
 
     /**
@@ -258,6 +271,17 @@ public final class DbbrainClient implements AutoCloseable {
      */
     public Mono<TaskInfo> awaitCompletion(String instanceId, long asyncRequestId, WatchOptions options) {
         return watch(instanceId, asyncRequestId, options).last();
+    }
+
+    /**
+     * Returns the options of watches started without their own: {@link Builder#watchOptions(WatchOptions)}, or
+     * under Spring Boot the {@code dbbrain.watch.*} properties. {@link WatchOptions} is immutable, so a watch that
+     * needs one setting changed starts from these: {@code watch(id, task, client.watchOptions().deadline(d))}.
+     *
+     * @return the client's default watch options, never {@code null}
+     */
+    public WatchOptions watchOptions() {
+        return watchOptions;
     }
 
     /**

@@ -51,7 +51,7 @@ public final class DbbrainWatchException extends DbbrainException {
             String message, DbbrainException cause) {
         super(ApiAction.DESCRIBE.actionName(), cause != null ? cause.category() : ErrorCategory.OTHER,
                 "watch of task " + asyncRequestId + " on " + instanceId + " ended: " + message
-                        + (lastSeen == null ? "; no state seen" : "; last state " + lastSeen.rawStatus()
+                        + (lastSeen == null ? "; no state seen" : "; last state " + lastSeen.status()
                         + ", progress " + lastSeen.progress()), cause);
         this.reason = reason;
         this.instanceId = instanceId;

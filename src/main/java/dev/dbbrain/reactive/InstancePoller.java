@@ -251,7 +251,7 @@ final class InstancePoller {
                 if (info == null) {
                     loop.notReported(now);
                 } else if (loop.accept(info)) {
-                    changes.add(info.status());
+                    changes.add(info.taskStatus());
                 }
                 TaskInfo latest = loop.latest();
                 if (latest != null && latest.isTerminal()) {

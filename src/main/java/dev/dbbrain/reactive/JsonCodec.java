@@ -155,7 +155,7 @@ final class JsonCodec {
             return null;
         }
         r.charge(TASK_COST);
-        return new TaskInfo(id, instanceId, TaskStatus.fromWire(rawStatus), rawStatus, progress, proxies,
+        return new TaskInfo(id, instanceId, rawStatus, progress, proxies,
                 proxyCount, finished, failed, created, started, ended);
     }
 

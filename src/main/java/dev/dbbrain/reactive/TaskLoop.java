@@ -187,15 +187,15 @@ final class TaskLoop implements Scannable {
     }
 
     static boolean changed(TaskInfo a, TaskInfo b) {
-        return a.status() != b.status() || !a.rawStatus().equals(b.rawStatus()) || a.progress() != b.progress()
+        return !a.status().equals(b.status()) || a.progress() != b.progress()
                 || !a.instProxyList().equals(b.instProxyList())
                 || !a.finishedProxyList().equals(b.finishedProxyList())
                 || !a.failedProxyList().equals(b.failedProxyList());
     }
 
     static boolean regresses(TaskInfo old, TaskInfo next) {
-        int before = rank(old.status());
-        int after = rank(next.status());
+        int before = rank(old.taskStatus());
+        int after = rank(next.taskStatus());
         if (before < 0 || after < 0) {
             return false;
         }

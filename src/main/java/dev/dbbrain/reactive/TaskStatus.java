@@ -6,8 +6,8 @@ import java.util.Locale;
  * The status of a proxy session-kill task, as reported in {@code TaskInfo.TaskStatus}.
  *
  * <p>Completion is decided by the status alone, never by the progress figure: {@link #FINISHED} and
- * {@link #FAILED} are terminal. A status string this library does not know maps to {@link #UNKNOWN}; the raw string
- * stays available in {@link TaskInfo#rawStatus()}.
+ * {@link #FAILED} are terminal. A status string this library does not know maps to {@link #UNKNOWN}; the string
+ * stays available in {@link TaskInfo#status()}.
  */
 public enum TaskStatus {
     /** The task was created ({@code created}). */
@@ -57,12 +57,20 @@ public enum TaskStatus {
         if (raw == null || raw.isEmpty()) {
             return UNKNOWN;
         }
+        for (TaskStatus status : KNOWN) {
+            if (status.wireValue.equals(raw)) {
+                return status;
+            }
+        }
         String lower = raw.trim().toLowerCase(Locale.ROOT);
-        for (TaskStatus status : values()) {
-            if (status != UNKNOWN && status.wireValue.equals(lower)) {
+        for (TaskStatus status : KNOWN) {
+            if (status.wireValue.equals(lower)) {
                 return status;
             }
         }
         return UNKNOWN;
     }
+
+    /** The statuses with a wire value, in a constant array: {@code values()} copies its array at every call. */
+    private static final TaskStatus[] KNOWN = {CREATED, CHOSEN, RUNNING, FAILED, FINISHED};
 }

@@ -202,7 +202,7 @@ final class WatchSubscription implements Subscription, Scannable {
                     }
                     actual.onNext(snapshot.info());
                     if (snapshot.info().isTerminal()) {
-                        terminate(snapshot.info().status() == TaskStatus.FAILED && options.failedAsError()
+                        terminate(snapshot.info().taskStatus() == TaskStatus.FAILED && options.failedAsError()
                                 ? new DbbrainWatchException(DbbrainWatchException.Reason.TASK_FAILED, instanceId,
                                         taskId, snapshot.info(), "the task failed", null)
                                 : null);

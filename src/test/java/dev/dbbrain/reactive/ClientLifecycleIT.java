@@ -117,10 +117,10 @@ class ClientLifecycleIT {
         assertThat(w.client.stats().watchedTasks()).isEqualTo(1000);
         w.client.close();
         assertThat(watchers).allSatisfy(s -> {
-            assertThat(s.getReceivedOnNext()).extracting(TaskInfo::rawStatus).containsExactly("created");
+            assertThat(s.getReceivedOnNext()).extracting(TaskInfo::status).containsExactly("created");
             assertThat(s.expectTerminalError()).isInstanceOfSatisfying(DbbrainWatchException.class, e -> {
                 assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.CLIENT_CLOSED);
-                assertThat(e.lastSeen()).map(TaskInfo::rawStatus).contains("created");
+                assertThat(e.lastSeen()).map(TaskInfo::status).contains("created");
             });
         });
         assertThat(w.client.stats()).extracting(ClientStats::watchedInstances, ClientStats::watchedTasks,

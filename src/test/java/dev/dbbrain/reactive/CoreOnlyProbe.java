@@ -37,7 +37,7 @@ public final class CoreOnlyProbe implements Callable<String> {
             DescribeProxySessionKillTasksResponse described = client.describeProxySessionKillTasks(
                     DescribeProxySessionKillTasksRequest.of("crs-coreonly", last.asyncRequestId()))
                     .block(Duration.ofSeconds(30));
-            return last.status() + " " + described.tasks().get(0).status() + " " + client.stats().requests();
+            return last.taskStatus() + " " + described.tasks().get(0).taskStatus() + " " + client.stats().requests();
         } finally {
             client.close();
             emulator.stop();

@@ -80,7 +80,7 @@ class DbbrainClientEmulatorIT {
                 .map(CreateProxySessionKillTaskResponse::asyncRequestId).block(WAIT);
 
         TaskInfo created = describeOne(id);
-        assertThat(created.status()).isEqualTo(TaskStatus.CREATED);
+        assertThat(created.taskStatus()).isEqualTo(TaskStatus.CREATED);
         assertThat(created.instanceId()).isEqualTo(INSTANCE);
         assertThat(created.instProxyCount()).isEqualTo(3);
         assertThat(created.instProxyList()).hasSize(3);
@@ -88,17 +88,17 @@ class DbbrainClientEmulatorIT {
         assertThat(created.startTime()).isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
-        assertThat(describeOne(id).status()).isEqualTo(TaskStatus.CHOSEN);
+        assertThat(describeOne(id).taskStatus()).isEqualTo(TaskStatus.CHOSEN);
         clock.advance(Duration.ofSeconds(2));
         TaskInfo running = describeOne(id);
-        assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(running.taskStatus()).isEqualTo(TaskStatus.RUNNING);
         assertThat(running.finishedProxyList()).hasSize(1);
         assertThat(running.progress()).isEqualTo(33);
         assertThat(running.startTime()).isPresent();
 
         clock.advance(Duration.ofSeconds(2));
         TaskInfo finished = describeOne(id);
-        assertThat(finished.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(finished.taskStatus()).isEqualTo(TaskStatus.FINISHED);
         assertThat(finished.isTerminal()).isTrue();
         assertThat(finished.progress()).isEqualTo(100);
         assertThat(finished.finishedProxyList()).containsExactlyElementsOf(finished.instProxyList());
@@ -112,7 +112,7 @@ class DbbrainClientEmulatorIT {
                 .map(CreateProxySessionKillTaskResponse::asyncRequestId).block(WAIT);
         clock.advance(Duration.ofSeconds(10));
         TaskInfo failed = describeOne(id);
-        assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.taskStatus()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.failedProxyList()).hasSize(3);
     }
 

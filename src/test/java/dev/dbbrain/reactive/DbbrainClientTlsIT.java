@@ -95,7 +95,7 @@ class DbbrainClientTlsIT {
                     .httpClient(trusting()).watchOptions(WatchOptions.defaults().pollInterval(Duration.ofMillis(50)))
                     .build()) {
                 TaskInfo last = trusted.killProxySessions("crs-tls00001").last().block(Duration.ofSeconds(30));
-                assertThat(last.status()).isEqualTo(TaskStatus.FINISHED);
+                assertThat(last.taskStatus()).isEqualTo(TaskStatus.FINISHED);
             } finally {
                 front.disposeNow(Duration.ofSeconds(10));
             }

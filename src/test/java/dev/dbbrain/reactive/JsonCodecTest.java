@@ -36,8 +36,8 @@ class JsonCodecTest {
         TaskInfo t = r.tasks().get(0);
         assertThat(t.asyncRequestId()).isEqualTo(7677678L);
         assertThat(t.instanceId()).isEqualTo("crs-o5chheqz");
-        assertThat(t.status()).isEqualTo(TaskStatus.FINISHED);
-        assertThat(t.rawStatus()).isEqualTo("finished");
+        assertThat(t.taskStatus()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(t.status()).isEqualTo("finished");
         assertThat(t.isTerminal()).isTrue();
         assertThat(t.progress()).isEqualTo(100);
         assertThat(t.instProxyCount()).isEqualTo(3);
@@ -55,14 +55,14 @@ class JsonCodecTest {
         DescribeProxySessionKillTasksResponse r = codec.decodeDescribe(resource("describe-internal-status.json"));
         assertThat(r.requestId()).isEqualTo("6ca31e3a-7b6e-4a8e-a2f4-1d3f1bba8c1b");
         TaskInfo running = r.tasks().get(0);
-        assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(running.taskStatus()).isEqualTo(TaskStatus.RUNNING);
         assertThat(running.isTerminal()).isFalse();
         assertThat(running.createTime()).contains(Instant.parse("2022-02-11T02:22:46Z"));
         assertThat(running.startTime()).contains(Instant.parse("2022-02-11T02:22:47Z"));
         assertThat(running.endTime()).isEmpty();
         TaskInfo unknown = r.tasks().get(1);
-        assertThat(unknown.status()).isEqualTo(TaskStatus.UNKNOWN);
-        assertThat(unknown.rawStatus()).isEqualTo("paused-by-operator");
+        assertThat(unknown.taskStatus()).isEqualTo(TaskStatus.UNKNOWN);
+        assertThat(unknown.status()).isEqualTo("paused-by-operator");
         assertThat(unknown.isTerminal()).isFalse();
         assertThat(unknown.startTime()).isEmpty();
         assertThat(unknown.endTime()).isEmpty();
@@ -207,7 +207,7 @@ class JsonCodecTest {
     void missingOptionalFieldsGetNeutralValues() {
         TaskInfo t = codec.decodeDescribe(utf8("{\"Response\":{\"Tasks\":[{\"AsyncRequestId\":5}]}}")).tasks().get(0);
         assertThat(t.asyncRequestId()).isEqualTo(5);
-        assertThat(t.status()).isEqualTo(TaskStatus.UNKNOWN);
+        assertThat(t.taskStatus()).isEqualTo(TaskStatus.UNKNOWN);
         assertThat(t.instProxyList()).isEmpty();
         assertThat(t.createTime()).isEmpty();
     }

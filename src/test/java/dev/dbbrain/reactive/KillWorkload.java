@@ -32,7 +32,7 @@ final class KillWorkload {
                     continue;
                 }
                 TaskInfo last = states.get(states.size() - 1);
-                ends.add(last.isTerminal() ? last.rawStatus() : "(not terminal: " + last.rawStatus() + ")");
+                ends.add(last.isTerminal() ? last.status() : "(not terminal: " + last.status() + ")");
                 for (int i = 1; i < states.size(); i++) {
                     if (TaskLoop.regresses(states.get(i - 1), states.get(i))
                             || !TaskLoop.changed(states.get(i - 1), states.get(i))) {

@@ -119,7 +119,7 @@ class TransportFaultsIT {
                     assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.POLL_FAILED);
                     assertThat(we.getCause()).isInstanceOf(DbbrainTransportException.class)
                             .hasCauseInstanceOf(ReadTimeoutException.class);
-                    assertThat(we.lastSeen()).map(TaskInfo::rawStatus).contains("running");
+                    assertThat(we.lastSeen()).map(TaskInfo::status).contains("running");
                 })
                 .verify(WAIT);
         // The first poll, then one that failed three times (two retries).
@@ -186,7 +186,7 @@ class TransportFaultsIT {
         assertThat(watcher.isTerminatedComplete()).isTrue();
         List<TaskInfo> states = watcher.getReceivedOnNext();
         TaskInfo last = states.get(states.size() - 1);
-        assertThat(last.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(last.taskStatus()).isEqualTo(TaskStatus.FINISHED);
         assertThat(emulator.stats().tasks()).singleElement().satisfies(t -> assertThat(t.status())
                 .isEqualTo("finished"));
         for (int i = 1; i < states.size(); i++) {
@@ -214,7 +214,7 @@ class TransportFaultsIT {
             assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.POLL_FAILED);
             assertThat(e.getCause()).isInstanceOf(DbbrainTransportException.class).hasMessageContaining("refused")
                     .hasRootCauseInstanceOf(ConnectException.class);
-            assertThat(e.lastSeen()).map(TaskInfo::rawStatus).contains("created");
+            assertThat(e.lastSeen()).map(TaskInfo::status).contains("created");
         });
         KillWorkload.awaitIdle(client);
     }

@@ -75,7 +75,7 @@ class WatchAtScaleIT {
             }
             TaskInfo last = o.states().get(o.states().size() - 1);
             assertThat(last.isTerminal()).isTrue();
-            assertThat(last.rawStatus()).isEqualTo(truth.get(last.asyncRequestId()));
+            assertThat(last.status()).isEqualTo(truth.get(last.asyncRequestId()));
             for (int i = 1; i < o.states().size(); i++) {
                 TaskInfo before = o.states().get(i - 1);
                 TaskInfo after = o.states().get(i);

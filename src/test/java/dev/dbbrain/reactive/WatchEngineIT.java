@@ -46,7 +46,7 @@ class WatchEngineIT {
     }
 
     private static List<String> states(List<TaskInfo> infos) {
-        return infos.stream().map(t -> t.rawStatus() + ":" + t.progress()).toList();
+        return infos.stream().map(t -> t.status() + ":" + t.progress()).toList();
     }
 
     @Test
@@ -71,13 +71,13 @@ class WatchEngineIT {
         long id = w.create(INSTANCE);
         StepVerifier.withVirtualTime(() -> w.client.watch(INSTANCE, id, w.options().deadline(Duration.ofSeconds(5))),
                         () -> w.time, Long.MAX_VALUE)
-                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("created"))
+                .assertNext(t -> assertThat(t.status()).isEqualTo("created"))
                 .then(() -> w.advance(Duration.ofSeconds(5)))
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(DbbrainWatchException.class).hasMessageContaining("deadline");
                     DbbrainWatchException we = (DbbrainWatchException) e;
                     assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.DEADLINE);
-                    assertThat(we.lastSeen()).map(TaskInfo::rawStatus).contains("created");
+                    assertThat(we.lastSeen()).map(TaskInfo::status).contains("created");
                     assertThat(we.asyncRequestId()).isEqualTo(id);
                 })
                 .verify(WAIT);
@@ -111,7 +111,7 @@ class WatchEngineIT {
         assertThat(w.create(INSTANCE)).isEqualTo(next);
         w.advance(Duration.ofSeconds(60));
         assertThat(watcher.isTerminatedComplete()).isTrue();
-        assertThat(watcher.getReceivedOnNext()).last().extracting(TaskInfo::rawStatus).isEqualTo("finished");
+        assertThat(watcher.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo("finished");
     }
 
     @Test
@@ -212,12 +212,12 @@ class WatchEngineIT {
         long id = w.create(INSTANCE);
         StepVerifier.create(w.client.watch(INSTANCE, id, w.options()).last())
                 .then(() -> w.advance(Duration.ofSeconds(60)))
-                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("finished"))
+                .assertNext(t -> assertThat(t.status()).isEqualTo("finished"))
                 .verifyComplete();
         long before = w.describes();
         w.advance(Duration.ofSeconds(10));
         StepVerifier.create(w.client.watch(INSTANCE, id, w.options()))
-                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("finished"))
+                .assertNext(t -> assertThat(t.status()).isEqualTo("finished"))
                 .verifyComplete();
         assertThat(w.describes()).isEqualTo(before);
         // Nothing stays registered for it: no instance poller, no loop, no timer.
@@ -307,7 +307,7 @@ class WatchEngineIT {
         assertThat(watchers).allSatisfy(s -> {
             assertThat(s.isTerminated()).isTrue();
             List<TaskInfo> seen = s.getReceivedOnNext();
-            assertThat(seen.get(seen.size() - 1).rawStatus()).isEqualTo("finished");
+            assertThat(seen.get(seen.size() - 1).status()).isEqualTo("finished");
         });
         assertThat(w.describes()).isEqualTo(4);
     }
@@ -456,8 +456,8 @@ class WatchEngineIT {
         w.client.watch(INSTANCE, id, w.options().failedAsError(true)).subscribe(strict);
         w.advance(Duration.ofSeconds(60));
         assertThat(lenient.isTerminatedComplete()).isTrue();
-        assertThat(lenient.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FAILED);
-        assertThat(strict.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FAILED);
+        assertThat(lenient.getReceivedOnNext()).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FAILED);
+        assertThat(strict.getReceivedOnNext()).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FAILED);
         assertThat(strict.expectTerminalError()).isInstanceOfSatisfying(DbbrainWatchException.class,
                 e -> assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.TASK_FAILED));
     }
@@ -468,7 +468,7 @@ class WatchEngineIT {
         long id = w.create(INSTANCE);
         StepVerifier.create(w.client.awaitCompletion(INSTANCE, id, w.options()))
                 .then(() -> w.advance(Duration.ofSeconds(60)))
-                .assertNext(t -> assertThat(t.status()).isEqualTo(TaskStatus.FINISHED))
+                .assertNext(t -> assertThat(t.taskStatus()).isEqualTo(TaskStatus.FINISHED))
                 .verifyComplete();
     }
 

@@ -55,12 +55,12 @@ class WatchEngineTest {
     }
 
     private static TaskInfo task(long id, TaskStatus status, long progress) {
-        return new TaskInfo(id, A, status, status.wireValue(), progress, List.of("proxy-1"), 1, List.of(), List.of(),
+        return new TaskInfo(id, A, status.wireValue(), progress, List.of("proxy-1"), 1, List.of(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static List<String> states(TestSubscriber<TaskInfo> subscriber) {
-        return subscriber.getReceivedOnNext().stream().map(t -> t.rawStatus() + ":" + t.progress()).toList();
+        return subscriber.getReceivedOnNext().stream().map(t -> t.status() + ":" + t.progress()).toList();
     }
 
     private static List<Scannable> parents(Scannable scannable) {
@@ -339,13 +339,13 @@ class WatchEngineTest {
         service.set(task(1, TaskStatus.CREATED, 0));
         StepVerifier.withVirtualTime(() -> engine.watch(A, 1, options().deadline(Duration.ofSeconds(5))),
                         () -> time, Long.MAX_VALUE)
-                .assertNext(t -> assertThat(t.rawStatus()).isEqualTo("created"))
+                .assertNext(t -> assertThat(t.status()).isEqualTo("created"))
                 .expectNoEvent(Duration.ofMillis(4999))
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorSatisfies(e -> {
                     DbbrainWatchException we = (DbbrainWatchException) e;
                     assertThat(we.reason()).isEqualTo(DbbrainWatchException.Reason.DEADLINE);
-                    assertThat(we.lastSeen()).map(TaskInfo::rawStatus).contains("created");
+                    assertThat(we.lastSeen()).map(TaskInfo::status).contains("created");
                     assertThat(we.asyncRequestId()).isEqualTo(1);
                     assertThat(we).hasMessageContaining("deadline");
                 })
@@ -420,7 +420,7 @@ class WatchEngineTest {
                     assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.POLL_FAILED);
                     assertThat(e.getCause()).isSameAs(cause);
                     assertThat(e.category()).isEqualTo(ErrorCategory.AUTH);
-                    assertThat(e.lastSeen()).map(TaskInfo::status).contains(TaskStatus.RUNNING);
+                    assertThat(e.lastSeen()).map(TaskInfo::taskStatus).contains(TaskStatus.RUNNING);
                 }));
         assertThat(service.calls).hasSize(2);
         assertNothingRunning();
@@ -440,7 +440,7 @@ class WatchEngineTest {
         assertThat(states(strict)).containsExactly("running:0", "failed:100");
         assertThat(strict.expectTerminalError()).isInstanceOfSatisfying(DbbrainWatchException.class, e -> {
             assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.TASK_FAILED);
-            assertThat(e.lastSeen()).map(TaskInfo::status).contains(TaskStatus.FAILED);
+            assertThat(e.lastSeen()).map(TaskInfo::taskStatus).contains(TaskStatus.FAILED);
         });
         assertNothingRunning();
     }
@@ -747,7 +747,7 @@ class WatchEngineTest {
 
         @Override
         public void onNext(TaskInfo t) {
-            signals.add(t.rawStatus());
+            signals.add(t.status());
         }
 
         @Override

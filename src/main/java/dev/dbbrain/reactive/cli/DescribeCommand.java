@@ -57,8 +57,8 @@ record DescribeCommand(Cli cli) implements Command {
                     output.notReported(instance, id, response.requestId());
                 } else {
                     output.task(task);
-                    failed += task.status() == TaskStatus.FAILED ? 1 : 0;
-                    finished += task.status() == TaskStatus.FINISHED ? 1 : 0;
+                    failed += task.taskStatus() == TaskStatus.FAILED ? 1 : 0;
+                    finished += task.taskStatus() == TaskStatus.FINISHED ? 1 : 0;
                 }
             }
             ClientStats stats = session.client().stats();

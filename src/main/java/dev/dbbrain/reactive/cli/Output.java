@@ -56,7 +56,7 @@ final class Output {
                 g.writeStringProperty("type", "task");
                 g.writeStringProperty("instanceId", t.instanceId());
                 g.writeNumberProperty("asyncRequestId", t.asyncRequestId());
-                g.writeStringProperty("status", t.rawStatus());
+                g.writeStringProperty("status", t.status());
                 g.writeBooleanProperty("terminal", t.isTerminal());
                 g.writeNumberProperty("progress", t.progress());
                 g.writeNumberProperty("instProxyCount", t.instProxyCount());
@@ -70,7 +70,7 @@ final class Output {
             }));
         } else {
             out.println(printable(String.format("%-14s task %-10d %-9s %3d%%  proxies finished %d/%d, failed %d",
-                    t.instanceId(), t.asyncRequestId(), t.rawStatus(), t.progress(), t.finishedProxyList().size(),
+                    t.instanceId(), t.asyncRequestId(), t.status(), t.progress(), t.finishedProxyList().size(),
                     t.instProxyCount(), t.failedProxyList().size())));
         }
         out.flush();
@@ -140,7 +140,7 @@ final class Output {
                 if (watch != null) {
                     g.writeStringProperty("reason", watch.reason().name());
                     g.writeNumberProperty("asyncRequestId", watch.asyncRequestId());
-                    g.writeStringProperty("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+                    g.writeStringProperty("lastStatus", watch.lastSeen().map(TaskInfo::status).orElse(null));
                 }
                 g.writeEndObject();
                 g.writeEndObject();

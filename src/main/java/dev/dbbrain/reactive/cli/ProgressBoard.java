@@ -34,7 +34,7 @@ final class ProgressBoard {
     record Row(String instanceId, Long taskId, String status, TaskInfo latest, String problem, Duration elapsed) {
 
         static Row of(TaskInfo task, Duration elapsed) {
-            return new Row(task.instanceId(), task.asyncRequestId(), task.rawStatus(), task, null, elapsed);
+            return new Row(task.instanceId(), task.asyncRequestId(), task.status(), task, null, elapsed);
         }
     }
 
@@ -81,7 +81,7 @@ final class ProgressBoard {
         if (t == null || !t.isTerminal()) {
             return 0;
         }
-        return t.status() == TaskStatus.FINISHED ? 3 : 1;
+        return t.taskStatus() == TaskStatus.FINISHED ? 3 : 1;
     }
 
     static String line(Row row) {
@@ -175,7 +175,7 @@ final class ProgressBoard {
         List<Row> rows = new ArrayList<>(instances.length);
         for (int i = 0; i < instances.length; i++) {
             TaskInfo t = latest[i];
-            String status = problems[i] != null ? "error" : t != null ? t.rawStatus() : pendingStatus;
+            String status = problems[i] != null ? "error" : t != null ? t.status() : pendingStatus;
             long end = ended[i] ? endedAt[i] : now;
             rows.add(new Row(instances[i], taskIds[i], status, t, problems[i], Duration.ofNanos(end - startedAt)));
         }

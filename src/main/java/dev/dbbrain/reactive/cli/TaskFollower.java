@@ -178,7 +178,7 @@ final class TaskFollower {
         for (int i = 0; i < latest.length; i++) {
             if (failures[i] != null) {
                 errors++;
-            } else if (latest[i].status() == TaskStatus.FINISHED) {
+            } else if (latest[i].taskStatus() == TaskStatus.FINISHED) {
                 finished++;
             } else {
                 failed++;

@@ -17,7 +17,7 @@ class CliProgressBoardTest {
 
     private static TaskInfo task(String instance, long id, TaskStatus status, long progress, List<String> finished,
             List<String> failed) {
-        return new TaskInfo(id, instance, status, status.wireValue(), progress, PROXIES, PROXIES.size(), finished,
+        return new TaskInfo(id, instance, status.wireValue(), progress, PROXIES, PROXIES.size(), finished,
                 failed, Optional.empty(), Optional.empty(), Optional.empty());
     }
 

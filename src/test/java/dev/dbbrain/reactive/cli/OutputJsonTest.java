@@ -29,7 +29,7 @@ class OutputJsonTest {
     private static final String HOSTILE = "a \"quoted\" \\ back/slash\u0000\u001b[2J\t\r\n é 中文 \u2028 </script> \ufffd";
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private static final TaskInfo RUNNING = new TaskInfo(14672492L, "crs-o5chheqz", TaskStatus.RUNNING, "running", 33,
+    private static final TaskInfo RUNNING = new TaskInfo(14672492L, "crs-o5chheqz", "running", 33,
             List.of("p1", HOSTILE), 2, List.of("p1"), List.of(), Optional.of(Instant.parse("2022-02-11T02:22:46Z")),
             Optional.of(Instant.parse("2022-02-11T02:22:47.5Z")), Optional.empty());
 
@@ -49,14 +49,14 @@ class OutputJsonTest {
 
     @Test
     void taskLinesAreWrittenExactlyAsBefore() {
-        for (TaskInfo t : List.of(RUNNING, new TaskInfo(1, HOSTILE, TaskStatus.UNKNOWN, HOSTILE, Long.MIN_VALUE,
+        for (TaskInfo t : List.of(RUNNING, new TaskInfo(1, HOSTILE, HOSTILE, Long.MIN_VALUE,
                 List.of(), Long.MAX_VALUE, List.of(), List.of(HOSTILE), Optional.empty(), Optional.empty(),
                 Optional.of(Instant.EPOCH)))) {
             ObjectNode node = MAPPER.createObjectNode();
             node.put("type", "task");
             node.put("instanceId", t.instanceId());
             node.put("asyncRequestId", t.asyncRequestId());
-            node.put("status", t.rawStatus());
+            node.put("status", t.status());
             node.put("terminal", t.isTerminal());
             node.put("progress", t.progress());
             node.put("instProxyCount", t.instProxyCount());
@@ -101,7 +101,7 @@ class OutputJsonTest {
             ObjectNode e = (ObjectNode) node.get("error");
             e.put("reason", watch.reason().name());
             e.put("asyncRequestId", watch.asyncRequestId());
-            e.put("lastStatus", watch.lastSeen().map(TaskInfo::rawStatus).orElse(null));
+            e.put("lastStatus", watch.lastSeen().map(TaskInfo::status).orElse(null));
             assertThat(line(o -> o.error("crs-o5chheqz", watch))).isEqualTo(reference(node));
         }
     }

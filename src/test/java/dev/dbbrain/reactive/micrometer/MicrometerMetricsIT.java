@@ -162,7 +162,7 @@ class MicrometerMetricsIT {
         assertThat(client.watch(INSTANCE, task, options).take(1).collectList().block(WAIT)).hasSize(1);
         assertThat(registry.get("dbbrain.watch.active").gauge().value()).isZero();
         assertThat(seen).allSatisfy(states -> assertThat(states).last()
-                .extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED));
+                .extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FINISHED));
         assertThat(activeSeen).contains(2.0);
         assertThat(registry.get("dbbrain.watch.active").gauge().value()).isZero();
         assertThat(registry.get("dbbrain.watch.updates").tag("status", "finished").counter().count()).isEqualTo(1);

@@ -52,7 +52,7 @@ class DbbrainSpringMetricsIT {
             assertThat(context).hasNotFailed();
             DbbrainClient client = context.getBean(DbbrainClient.class);
             List<TaskInfo> states = client.killProxySessions("crs-spring01").collectList().block(WAIT);
-            assertThat(states).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED);
+            assertThat(states).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FINISHED);
 
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get("dbbrain.client.requests").tag("action", "CreateProxySessionKillTask")

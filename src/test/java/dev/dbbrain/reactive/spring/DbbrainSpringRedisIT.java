@@ -63,7 +63,7 @@ class DbbrainSpringRedisIT {
                     assertThat(context).hasNotFailed();
                     List<TaskInfo> states = context.getBean(DbbrainClient.class).killProxySessions("crs-redis001")
                             .collectList().block(WAIT);
-                    assertThat(states).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED);
+                    assertThat(states).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FINISHED);
 
                     long requests = emulator.stats().requests().values().stream().mapToLong(Long::longValue).sum();
                     long scripts = redis.commandCalls().getOrDefault("evalsha", 0L)

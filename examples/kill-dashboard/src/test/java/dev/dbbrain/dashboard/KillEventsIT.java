@@ -67,12 +67,12 @@ class KillEventsIT {
         assertThat(states).as("each state once, in the order of the task's life")
                 .extracting(s -> s.status() + " " + s.progress()).doesNotHaveDuplicates();
         assertThat(states).extracting(TaskInfo::progress).isSorted();
-        assertThat(states).extracting(TaskInfo::status)
+        assertThat(states).extracting(TaskInfo::taskStatus)
                 .isSortedAccordingTo((a, b) -> Integer.compare(rank(a), rank(b)));
         assertThat(states.size()).as("seen before the end too: polled every 100 ms, a step is 250 ms")
                 .isGreaterThan(2);
         TaskInfo last = states.get(states.size() - 1);
-        assertThat(last.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(last.taskStatus()).isEqualTo(TaskStatus.FINISHED);
         assertThat(last.progress()).isEqualTo(100);
         assertThat(last.finishedProxyList()).hasSize(3);
         assertThat(last.failedProxyList()).isEmpty();

@@ -99,7 +99,7 @@ class TaskEventsTest {
         assertThat(event.event()).isEqualTo(TaskEvents.TASK);
         assertThat(event.comment()).isNull();
         TaskInfo task = (TaskInfo) event.data();
-        assertThat(task.status()).isEqualTo(status);
+        assertThat(task.taskStatus()).isEqualTo(status);
         assertThat(task.progress()).isEqualTo(progress);
     }
 
@@ -112,7 +112,7 @@ class TaskEventsTest {
     static TaskInfo task(TaskStatus status, long progress) {
         List<String> proxies = List.of("crs-demo0001-proxy-1", "crs-demo0001-proxy-2", "crs-demo0001-proxy-3");
         List<String> finished = proxies.subList(0, (int) (progress * 3 / 100));
-        return new TaskInfo(14_672_492L, "crs-demo0001", status, status.wireValue(), progress, proxies, 3,
+        return new TaskInfo(14_672_492L, "crs-demo0001", status.wireValue(), progress, proxies, 3,
                 finished, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

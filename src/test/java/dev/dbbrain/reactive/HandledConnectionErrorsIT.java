@@ -1,0 +1,184 @@
+package dev.dbbrain.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.internal.HandledConnectionErrors;
+import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.testing.ScriptedServer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.test.StepVerifier;
+
+/**
+ * Connection errors the client handles (a reset after the request was sent, a response timeout) end the call with a
+ * {@link DbbrainTransportException} and leave one DEBUG line, not Reactor Netty's WARN with the exception; an error
+ * the client does not handle still reaches Reactor Netty's log and the caller.
+ */
+class HandledConnectionErrorsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Credentials CREDS = Credentials.of("AKIDquietlogs", "quiet-logs-key");
+    private static final Logger ROOT = Logger.getLogger("");
+    private static final Logger DECISIONS = Logger.getLogger(HandledConnectionErrors.class.getName());
+
+    private final Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Level savedLevel;
+    private DbbrainEmulator emulator;
+    private ScriptedServer server;
+    private DbbrainClient client;
+
+    @BeforeEach
+    void captureLogs() {
+        capture.setLevel(Level.ALL);
+        ROOT.addHandler(capture);
+        savedLevel = DECISIONS.getLevel();
+        DECISIONS.setLevel(Level.FINE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        ROOT.removeHandler(capture);
+        DECISIONS.setLevel(savedLevel);
+        if (client != null) {
+            client.close();
+        }
+        if (emulator != null) {
+            emulator.stop();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aResetAfterTheRequestWasSentFailsTheCallWithoutAWarning() {
+        emulator = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey()).faultReset(1.0)
+                .start();
+        client = client(emulator.endpoint(), null, Duration.ofSeconds(5));
+
+        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(
+                        "crs-quiet001", 1)))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(DbbrainTransportException.class);
+                    assertThat(((DbbrainTransportException) e).requestSent()).isTrue();
+                    assertThat(e.getCause()).isInstanceOf(IOException.class);
+                })
+                .verify(WAIT);
+        assertThat(client.stats().requests()).isEqualTo(3);
+        assertNoWarnings();
+        assertThat(decisions()).hasSize(3).allSatisfy(line -> assertThat(line).contains("after the request was sent"));
+    }
+
+    @Test
+    void aResponseTimeoutFailsTheCallWithoutAWarning() {
+        server = ScriptedServer.start((req, res) -> Mono.never());
+        client = client(server.endpoint(), null, Duration.ofMillis(200));
+
+        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(
+                        "crs-quiet002", 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
+                        .hasCauseInstanceOf(ReadTimeoutException.class))
+                .verify(WAIT);
+        assertNoWarnings();
+        assertThat(decisions()).hasSize(3);
+    }
+
+    @Test
+    void aBodyThatStallsMidWayFailsTheCallAsATimeoutNotAsATruncatedBody() {
+        server = ScriptedServer.start((req, res) -> res.header("Content-Type", "application/json")
+                .header("Content-Length", "1000")
+                .sendString(Flux.concat(Mono.just("{\"Response\":{\"Tasks\":["), Mono.never())).then());
+        client = client(server.endpoint(), null, Duration.ofMillis(200));
+
+        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(
+                        "crs-quiet004", 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
+                        .hasCauseInstanceOf(ReadTimeoutException.class))
+                .verify(WAIT);
+        assertNoWarnings();
+        assertThat(decisions()).hasSize(3);
+    }
+
+    @Test
+    void anErrorTheClientDoesNotHandleStillReachesReactorNettysLogAndTheCaller() {
+        emulator = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey()).start();
+        // Connections of its own: doOnConnected must see every connection, never one from Reactor Netty's global pool.
+        HttpClient failing = HttpClient.create(ConnectionProvider.newConnection()).doOnConnected(connection -> connection.addHandlerFirst(
+                "failing-decoder", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        throw new IllegalStateException("a decoder bug, not a network failure");
+                    }
+                }));
+        client = client(emulator.endpoint(), failing, Duration.ofSeconds(5));
+
+        StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(
+                        "crs-quiet003", 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("decoder bug"))
+                .verify(WAIT);
+        assertThat(records).as("Reactor Netty's warning, with the exception")
+                .anySatisfy(r -> {
+                    assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+                    assertThat(r.getLoggerName()).startsWith("reactor.netty");
+                    assertThat(r.getThrown()).isInstanceOf(IllegalStateException.class);
+                });
+        assertThat(decisions()).isEmpty();
+    }
+
+    private DbbrainClient client(String endpoint, HttpClient http, Duration responseTimeout) {
+        DbbrainClient.Builder builder = DbbrainClient.builder().endpoint(endpoint).credentials(CREDS)
+                .rateLimiter(RateLimiter.unlimited()).maxRetries(2)
+                .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)).responseTimeout(responseTimeout);
+        if (http != null) {
+            builder.httpClient(http.responseTimeout(responseTimeout));
+        }
+        return builder.build();
+    }
+
+    private void assertNoWarnings() {
+        assertThat(records).as("log records at WARNING or above")
+                .noneSatisfy(r -> assertThat(r.getLevel().intValue()).isGreaterThanOrEqualTo(Level.WARNING.intValue()));
+    }
+
+    private List<String> decisions() {
+        return records.stream().filter(r -> r.getLoggerName().equals(DECISIONS.getName()))
+                .peek(r -> assertThat(r.getLevel()).isEqualTo(Level.FINE))
+                .map(LogRecord::getMessage).toList();
+    }
+}
