@@ -237,7 +237,7 @@ class WatchEngineTest {
     void aSubscriberArrivingWithinAMinuteAfterTheEndGetsTheFinalStateWithoutARequestAndLeavesNothingBehind() {
         service.set(task(1, TaskStatus.FINISHED, 100));
         StepVerifier.create(engine.watch(A, 1, options()))
-                .assertNext(t -> assertThat(t.status()).isEqualTo(TaskStatus.FINISHED))
+                .assertNext(t -> assertThat(t.taskStatus()).isEqualTo(TaskStatus.FINISHED))
                 .verifyComplete();
         assertThat(engine.state().endedRemembered()).isEqualTo(1);
         advance(Duration.ofSeconds(59));
