@@ -155,11 +155,12 @@ public final class DbbrainEmulator implements AutoCloseable {
         String authorization = Tc3Signer.authorizationHeader("AKIDemulatorwarmup", Tc3Signer.utcDate(timestamp),
                 SignatureVerifier.SERVICE, "content-type;host", Tc3Signer.sha256Hex(body));
         ConnectionProvider one = ConnectionProvider.create("dbbrain-emulator-warm-up", 1);
+        HttpClient pooled = warmUpClient(one);
+        HttpClient fresh = warmUpClient(ConnectionProvider.newConnection());
         try {
             // A fifth on fresh connections, so that accepting and setting up a connection is warm too.
             Flux.range(0, requests)
-                    .concatMap(i -> warmUpCall(i % 5 == 0 ? ConnectionProvider.newConnection() : one, authorization,
-                            timestamp, body))
+                    .concatMap(i -> warmUpCall(i % 5 == 0 ? fresh : pooled, authorization, timestamp, body))
                     .then()
                     // The thread calling start(), which waits for the bind the same way: never a Reactor thread here.
                     .block(BIND_TIMEOUT);
@@ -170,13 +171,14 @@ public final class DbbrainEmulator implements AutoCloseable {
         }
     }
 
-    private Mono<String> warmUpCall(ConnectionProvider connections, String authorization, long timestamp,
-            byte[] body) {
+    /** A client of the emulator's own loops that trusts its certificate (and only it) when it serves TLS. */
+    private HttpClient warmUpClient(ConnectionProvider connections) {
         HttpClient client = HttpClient.create(connections).runOn(loops);
-        if (tls != null) {
-            client = client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                    .configure(builder -> builder.trustManager(tls.certificate()))));
-        }
+        return tls == null ? client : client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                .configure(builder -> builder.trustManager(tls.certificate()))));
+    }
+
+    private Mono<String> warmUpCall(HttpClient client, String authorization, long timestamp, byte[] body) {
         return client
                 .headers(h -> h.set(EmulatorHandler.WARM_UP_HEADER, "1")
                         .set("Content-Type", "application/json; charset=utf-8")

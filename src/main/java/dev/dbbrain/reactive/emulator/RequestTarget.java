@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive.emulator;
 
+import java.util.Locale;
+
 /**
  * The path of an HTTP request target, whether origin-form ({@code /}) or absolute-form
  * ({@code http://host:port/}, what a client sends when it is configured with an HTTP proxy pointing here).
@@ -53,7 +55,7 @@ final class RequestTarget {
         if (target.startsWith("/")) {
             return true;
         }
-        String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : "";
+        String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(Locale.ROOT) : "";
         return lower.startsWith("http://") || lower.startsWith("https://");
     }
 

@@ -61,7 +61,10 @@ final class SignatureV1Verifier {
         for (String candidate : hosts.candidates(host)) {
             String expected = SignatureV1.sign(credential.secretKey(), algorithm,
                     SignatureV1.stringToSign(method, candidate, path, sorted));
-            matched |= SignatureVerifier.constantTimeEquals(expected, signature);
+            if (SignatureVerifier.constantTimeEquals(expected, signature)) {
+                matched = true;
+                break;
+            }
         }
         if (!matched) {
             throw SignatureVerifier.signatureFailure("the " + algorithm + " signature does not match the request"

@@ -80,8 +80,11 @@ final class SignatureVerifier {
             signed.put("host", host);
             String stringToSign = Tc3Signer.stringToSign(timestamp, auth.date(), service,
                     canonicalRequest(method, canonicalQuery, signed, body));
-            matched |= constantTimeEquals(Tc3Signer.signature(credential.secretKey(), auth.date(), service,
-                    stringToSign), auth.signature());
+            if (constantTimeEquals(Tc3Signer.signature(credential.secretKey(), auth.date(), service, stringToSign),
+                    auth.signature())) {
+                matched = true;
+                break;
+            }
         }
         if (!matched) {
             throw signatureFailure("the signature does not match the request received.");
