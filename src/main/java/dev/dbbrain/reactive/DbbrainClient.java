@@ -10,10 +10,12 @@ import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +25,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -82,6 +85,12 @@ public final class DbbrainClient implements AutoCloseable {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             b.connectTimeout.toMillis()))
                     .responseTimeout(b.responseTimeout);
+            if (!b.trustedCertificates.isEmpty()) {
+                X509Certificate[] trusted = b.trustedCertificates.toArray(new X509Certificate[0]);
+                // Only the trust anchors change: Reactor Netty's client keeps verifying the host name.
+                http = http.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                        .configure(ssl -> ssl.trustManager(trusted))));
+            }
         } else {
             ownedProvider = null;
         }
@@ -383,6 +392,7 @@ public final class DbbrainClient implements AutoCloseable {
         private int maxWatches = DEFAULT_MAX_WATCHES;
         private WatchOptions watchOptions = WatchOptions.defaults();
         private DbbrainEventListener listener = DbbrainEventListener.NONE;
+        private List<X509Certificate> trustedCertificates = List.of();
 
         private Builder() {
         }
@@ -474,6 +484,35 @@ public final class DbbrainClient implements AutoCloseable {
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient must not be null");
+            return this;
+        }
+
+        /**
+         * Trusts these certificates, and only these, for an {@code https://} endpoint, instead of the JDK's default
+         * trust store; default none (the JDK's trust store). Hostname verification stays on: the endpoint's host
+         * must be one the certificate names. Meant for a local emulator's self-signed certificate or a private CA:
+         *
+         * <pre>{@code
+         * DbbrainClient client = DbbrainClient.builder()
+         *         .endpoint(emulator.endpoint())                       // https://127.0.0.1:41234
+         *         .trustedCertificates(emulator.certificate().orElseThrow())
+         *         .build();
+         * }</pre>
+         *
+         * A PEM file (such as the one {@code dbbrain emulator --tls --tls-cert FILE} writes) reads with
+         * {@code CertificateFactory.getInstance("X.509").generateCertificates(in)}. Applies to the owned connection
+         * pool; with {@link #httpClient(HttpClient)}, configure TLS on that client instead ({@link #build()} refuses
+         * both).
+         *
+         * @param certificates the certificates to trust; none restores the default trust store
+         * @return this builder
+         */
+        public Builder trustedCertificates(X509Certificate... certificates) {
+            Objects.requireNonNull(certificates, "trustedCertificates must not be null");
+            for (X509Certificate certificate : certificates) {
+                Objects.requireNonNull(certificate, "trustedCertificates must not contain null");
+            }
+            this.trustedCertificates = List.of(certificates);
             return this;
         }
 
@@ -686,9 +725,14 @@ public final class DbbrainClient implements AutoCloseable {
          * Validates the configuration and builds the client.
          *
          * @return a new client
-         * @throws IllegalArgumentException if the endpoint is invalid or insecure without permission
+         * @throws IllegalArgumentException if the endpoint is invalid or insecure without permission, or
+         *     {@link #trustedCertificates(X509Certificate...)} is combined with {@link #httpClient(HttpClient)}
          */
         public DbbrainClient build() {
+            if (httpClient != null && !trustedCertificates.isEmpty()) {
+                throw new IllegalArgumentException("trustedCertificates configures the client's own connection pool;"
+                        + " with httpClient(...) configure TLS on that HttpClient instead");
+            }
             return new DbbrainClient(this, Endpoint.parse(endpoint, allowInsecureEndpoint));
         }
     }

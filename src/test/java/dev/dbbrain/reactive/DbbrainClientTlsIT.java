@@ -137,4 +137,33 @@ class DbbrainClientTlsIT {
                 .verifyComplete();
         client.close();
     }
+
+    @Test
+    void trustedCertificatesOfTheBuilderServeTheNamedHostAndStillRefuseAnotherHostName() throws Exception {
+        try (DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS)
+                .maxRetries(0).trustedCertificates(certificate.certificate()).build()) {
+            StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
+                    .assertNext(r -> assertThat(r.asyncRequestId()).isEqualTo(7))
+                    .verifyComplete();
+        }
+        // The certificate names 127.0.0.1 only: trusting it leaves host name verification on.
+        try (DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint().replace("127.0.0.1",
+                "localhost")).credentials(CREDS).maxRetries(0).trustedCertificates(certificate.certificate())
+                .build()) {
+            StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
+                            .hasRootCauseInstanceOf(java.security.cert.CertificateException.class))
+                    .verify(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void trustedCertificatesTogetherWithAUserSuppliedHttpClientAreRefusedAtBuild() throws Exception {
+        DbbrainClient.Builder both = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS)
+                .httpClient(HttpClient.create()).trustedCertificates(certificate.certificate());
+        org.assertj.core.api.Assertions.assertThatThrownBy(both::build)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpClient");
+        DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS).httpClient(HttpClient.create())
+                .trustedCertificates(certificate.certificate()).trustedCertificates().build().close();
+    }
 }

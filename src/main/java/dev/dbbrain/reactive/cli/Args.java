@@ -15,7 +15,7 @@ import java.util.Set;
 final class Args {
 
     /** Options that take no value. */
-    private static final Set<String> FLAGS = Set.of("emulator", "verbose", "help");
+    private static final Set<String> FLAGS = Set.of("emulator", "verbose", "help", "tls", "strict-host");
 
     final String command;
     private final Map<String, List<String>> options;

@@ -7,9 +7,19 @@ import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
@@ -27,7 +37,7 @@ final class Cli {
     static final int API_ERROR = 3;
 
     private static final Set<String> GLOBAL = Set.of("endpoint", "region", "output", "verbose", "emulator", "help",
-            "redis");
+            "redis", "ca-cert");
     private static final Set<String> EMULATOR_OPTIONS = Set.of("port", "secret-id", "secret-key", "proxies", "step-ms",
             "proxy-failure", "rate-limit", "latency-ms", "fault-502", "fault-reset", "fault-malformed",
             "fault-internal-error", "fault-throttle");
@@ -51,6 +61,8 @@ final class Cli {
               --emulator            run against an embedded emulator: no account needed, nothing real is killed
               --redis URI           share the account's rate budget with other processes through this Redis,
                                     e.g. redis://localhost:6379 (requests fail, unsent, while it is unreachable)
+              --ca-cert FILE        trust the PEM certificates in FILE (and only them) for an https:// endpoint,
+                                    e.g. the one 'dbbrain emulator --tls --tls-cert FILE' wrote
               --help                this help; 'dbbrain <command> --help' for a command
 
             Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN),
@@ -206,9 +218,14 @@ final class Cli {
         if (region != null) {
             builder.region(region);
         }
+        String caCert = args.get("ca-cert", null);
         if (args.flag("emulator")) {
             if (args.get("endpoint", null) != null) {
                 throw new Args.UsageException("--emulator and --endpoint exclude each other");
+            }
+            if (caCert != null) {
+                throw new Args.UsageException("--emulator and --ca-cert exclude each other (the embedded emulator"
+                        + " speaks plain HTTP)");
             }
             Credentials demo = demoCredentials();
             DbbrainEmulator emulator = emulatorBuilder(args, 0, 600)
@@ -220,6 +237,9 @@ final class Cli {
         }
         String endpoint = args.get("endpoint", DbbrainClient.DEFAULT_ENDPOINT);
         builder.endpoint(endpoint);
+        if (caCert != null) {
+            builder.trustedCertificates(readCertificates(caCert));
+        }
         try {
             // Resolve once up front so a missing key is one clear line, before any task is created. Runs on the
             // CLI's main thread (see the class comment), never a Reactor thread.
@@ -239,6 +259,23 @@ final class Cli {
 
     private DbbrainClient build(DbbrainClient.Builder builder) {
         return clientSettings.apply(builder).build();
+    }
+
+    /** The X.509 certificates of a PEM (or DER) file, or a configuration error naming the file. */
+    static X509Certificate[] readCertificates(String file) {
+        Collection<? extends Certificate> found;
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            found = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | InvalidPathException e) {
+            throw new Args.ConfigurationException("--ca-cert: cannot read " + file + " (" + e.getMessage() + ")");
+        } catch (CertificateException e) {
+            throw new Args.ConfigurationException("--ca-cert: " + file + " holds no readable certificate ("
+                    + e.getMessage() + ")");
+        }
+        if (found.isEmpty()) {
+            throw new Args.ConfigurationException("--ca-cert: " + file + " holds no certificate");
+        }
+        return found.stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
     }
 
     static DbbrainEmulator.Builder emulatorBuilder(Args args, int defaultPort, int defaultStepMs) {

@@ -2,6 +2,9 @@ package dev.dbbrain.reactive.cli;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,10 +15,21 @@ record EmulatorCommand(Cli cli) implements Command {
             Usage: dbbrain emulator [options]
 
             Runs the local DBbrain emulator on 127.0.0.1 until stopped (Ctrl-C). The first line printed holds its URL.
-            Point the client or this CLI at it with --endpoint URL and the credentials it prints.
+            Point the client or this CLI at it with --endpoint URL and the credentials it prints. Any official
+            Tencent Cloud SDK or tccli can use it too: TC3-HMAC-SHA256 (POST or GET) and signature v1 (HmacSHA1,
+            HmacSHA256) are verified.
 
             Options:
               --port P                  port to listen on (default 0: pick a free one)
+              --tls                     serve HTTPS with a self-signed certificate made at start (for 127.0.0.1,
+                                        ::1 and localhost)
+              --tls-cert FILE           with --tls: write that certificate to FILE (PEM) for clients to trust
+                                        (--ca-cert FILE here, REQUESTS_CA_BUNDLE=FILE for tccli and Python,
+                                        NODE_EXTRA_CA_CERTS=FILE for Node)
+              --tls-host NAME           with --tls: one more name or address the certificate is valid for, e.g.
+                                        dbbrain.tencentcloudapi.com mapped to 127.0.0.1 in a hosts file (repeatable)
+              --strict-host             accept only signatures over the Host header exactly as received (default:
+                                        also over that host without its port, as the Node SDK signs it)
               --secret-id ID            SecretId to accept (with --secret-key; default: made-up demo credentials)
               --secret-key KEY          SecretKey to accept
               --proxies N               proxies per instance (default 3)
@@ -37,7 +51,7 @@ record EmulatorCommand(Cli cli) implements Command {
 
     @Override
     public Set<String> options() {
-        return Set.of();
+        return Set.of("tls", "tls-cert", "tls-host", "strict-host");
     }
 
     @Override
@@ -48,10 +62,37 @@ record EmulatorCommand(Cli cli) implements Command {
             throw new Args.UsageException("--secret-id and --secret-key go together");
         }
         Credentials credentials = id == null ? Cli.demoCredentials() : Credentials.of(id, key);
+        boolean tls = args.flag("tls");
+        String certificateFile = args.get("tls-cert", null);
+        List<String> hostNames = args.all("tls-host");
+        if (!tls && (certificateFile != null || !hostNames.isEmpty())) {
+            throw new Args.UsageException("--tls-cert and --tls-host go with --tls");
+        }
         // A standalone emulator judges clients that start after it: let it be warm, as the service is.
-        DbbrainEmulator emulator = Cli.emulatorBuilder(args, 0, 500).warmUpRequests(500)
-                .credentials(credentials.secretId(), credentials.secretKey()).start();
+        DbbrainEmulator.Builder builder = Cli.emulatorBuilder(args, 0, 500).warmUpRequests(500)
+                .credentials(credentials.secretId(), credentials.secretKey())
+                .strictHostMatching(args.flag("strict-host"))
+                .tls(tls);
+        try {
+            builder.tlsHostNames(hostNames.toArray(new String[0]));
+            builder.tlsCertificateFile(certificateFile == null ? null : Path.of(certificateFile));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        DbbrainEmulator emulator;
+        try {
+            emulator = builder.start();
+        } catch (UncheckedIOException e) {
+            throw new Args.ConfigurationException("--tls-cert: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+        }
         cli.out().println("DBbrain emulator listening on " + emulator.endpoint());
+        if (certificateFile != null) {
+            cli.out().println("Certificate written to " + certificateFile + "   (trust it: --ca-cert "
+                    + certificateFile + ", REQUESTS_CA_BUNDLE=" + certificateFile + ", NODE_EXTRA_CA_CERTS="
+                    + certificateFile + ")");
+        } else if (tls) {
+            cli.out().println("Certificate not written: add --tls-cert FILE so that clients can trust it");
+        }
         if (id == null) {
             cli.out().println("Demo credentials: TENCENTCLOUD_SECRET_ID=" + credentials.secretId()
                     + " TENCENTCLOUD_SECRET_KEY=" + credentials.secretKey());

@@ -5,7 +5,8 @@ import java.time.Clock;
 
 /**
  * Decides the envelope of one API request, running the service's checks in order, first failure wins:
- * method, path and size; common headers; authorization; rate limit; body; then the action itself.
+ * path and size; common parameters and authorization (TC3 or v1, see {@link RequestAuthenticator}); rate limit;
+ * the action's fields; then the action itself.
  * No I/O here: everything it needs has been received.
  */
 final class ApiProcessor {
@@ -13,23 +14,24 @@ final class ApiProcessor {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final Clock clock;
-    private final SignatureVerifier verifier;
+    private final RequestAuthenticator authenticator;
     private final ActionRateLimit rateLimiter;
     private final KillTaskService service;
     private final StsService sts;
 
-    ApiProcessor(Clock clock, SignatureVerifier verifier, ActionRateLimit rateLimiter, KillTaskService service,
-            StsService sts) {
+    ApiProcessor(Clock clock, RequestAuthenticator authenticator, ActionRateLimit rateLimiter,
+            KillTaskService service, StsService sts) {
         this.clock = clock;
-        this.verifier = verifier;
+        this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.service = service;
         this.sts = sts;
     }
 
-    Reply.Envelope process(String method, String path, HttpHeaders headers, RequestBody body) {
+    /** Answers a GET or POST to {@code target}; other methods were refused before, with an HTTP status. */
+    Reply.Envelope process(String method, String target, HttpHeaders headers, RequestBody body) {
         try {
-            return Envelopes.success(answer(method, path, headers, body));
+            return Envelopes.success(answer(method, target, headers, body));
         } catch (ApiFailure failure) {
             return Envelopes.error(failure);
         } catch (RuntimeException bug) {
@@ -39,11 +41,8 @@ final class ApiProcessor {
         }
     }
 
-    private Envelopes.Fields answer(String method, String path, HttpHeaders headers, RequestBody body) {
-        if (!"POST".equals(method)) {
-            throw new ApiFailure("UnsupportedProtocol", "The HTTP method " + ApiFailure.quote(method)
-                    + " is not supported; the API only accepts POST.");
-        }
+    private Envelopes.Fields answer(String method, String target, HttpHeaders headers, RequestBody body) {
+        String path = RequestTarget.path(target);
         if (!"/".equals(path)) {
             throw ApiFailure.invalidParameter("The request path " + ApiFailure.quote(path)
                     + " is invalid; the path must be /.");
@@ -52,13 +51,12 @@ final class ApiProcessor {
             throw new ApiFailure("RequestSizeLimitExceeded",
                     "The request body is larger than the limit of " + MAX_BODY_BYTES + " bytes (1 MB).");
         }
-        ApiCall call = ApiCall.from(headers);
         long now = clock.millis();
-        String secretId = verifier.verify(call.action(), headers, body.bytes(), call.timestamp(), now);
-        if (!rateLimiter.tryAdmit(secretId, call.action(), now)) {
+        AuthenticatedCall call = authenticator.authenticate(method, target, headers, body.bytes(), now);
+        if (!rateLimiter.tryAdmit(call.secretId(), call.action(), now)) {
             throw ApiFailure.requestLimitExceeded(call.action().apiName(), rateLimiter.limit());
         }
-        BodyParameters parameters = BodyParameters.parse(body.bytes());
+        CallParameters parameters = call.parameters().get();
         switch (call.action()) {
             case CREATE:
                 return service.create(CreateTaskParams.from(parameters), now);

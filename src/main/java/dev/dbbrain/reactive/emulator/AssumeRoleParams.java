@@ -22,7 +22,7 @@ record AssumeRoleParams(String roleArn, String roleSessionName, long durationSec
     private static final Pattern ROLE_ARN = Pattern.compile("qcs::cam::uin/\\d+:(role|roleName)/[\\w+=,.@/-]{1,128}");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,128}");
 
-    static AssumeRoleParams from(BodyParameters body) {
+    static AssumeRoleParams from(CallParameters body) {
         body.allowOnly(FIELDS);
         String roleArn = body.requiredString("RoleArn");
         String sessionName = body.requiredString("RoleSessionName");

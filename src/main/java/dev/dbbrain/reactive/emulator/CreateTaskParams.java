@@ -13,7 +13,7 @@ record CreateTaskParams(String instanceId, String product, String instanceProxyI
 
     private static final Set<String> FIELDS = Set.of("InstanceId", "Product", "InstanceProxyId");
 
-    static CreateTaskParams from(BodyParameters body) {
+    static CreateTaskParams from(CallParameters body) {
         body.allowOnly(FIELDS);
         return new CreateTaskParams(body.requiredString("InstanceId"), body.requiredString("Product"),
                 body.optionalString("InstanceProxyId"));

@@ -4,13 +4,18 @@ import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,6 +23,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -28,9 +34,13 @@ import reactor.netty.resources.LoopResources;
  * the way the Tencent Cloud DBbrain endpoint does, for testing applications without an account or network.
  *
  * <p>It checks what the real service checks, in the same order and with the same error codes: the common
- * {@code X-TC-*} headers, the TC3-HMAC-SHA256 signature (against the credentials given to the builder), the
- * timestamp skew, the rate limit of 20 requests per second per action, and the body. Every answer is HTTP 200
- * with the service's JSON envelope. Tasks progress through {@code created}, {@code chosen}, {@code running} to
+ * parameters, the signature (against the credentials given to the builder), the timestamp skew, the rate limit of
+ * 20 requests per second per action, and the action's fields. Every API answer is HTTP 200 with the service's JSON
+ * envelope. It speaks every protocol the official SDKs and {@code tccli} do: TC3-HMAC-SHA256 with POST (JSON body)
+ * or GET (fields in the query string), and signature v1 ({@code HmacSHA1} or {@code HmacSHA256}, common and
+ * flattened fields such as {@code AsyncRequestIds.0} in a form body or the query string); over HTTP or, with
+ * {@link Builder#tls(boolean)}, HTTPS with a self-signed certificate made at start. A method other than GET and
+ * POST (CONNECT included: the emulator is no proxy) is refused with HTTP 405. Tasks progress through {@code created}, {@code chosen}, {@code running} to
  * {@code finished} or {@code failed} as the emulator's {@link Builder#clock(Clock) clock} advances; no timer runs,
  * so a test with a hand-driven clock is fully deterministic. Faults (gateway errors, connection resets,
  * truncated bodies, {@code InternalError}, throttling) and latency can be injected.
@@ -71,6 +81,8 @@ public final class DbbrainEmulator implements AutoCloseable {
      */
     private final LoopResources loops = LoopResources.create("dbbrain-emulator", 2, true);
     private final String endpoint;
+    /** The certificate and key served, or null without TLS. */
+    private final EmulatorCertificate tls;
     private final Clock clock;
     private final TrafficRecorder traffic;
     private final TaskBook tasks;
@@ -86,19 +98,44 @@ public final class DbbrainEmulator implements AutoCloseable {
         KillTaskService service = new KillTaskService(new InstanceCatalog(settings.proxies()), tasks,
                 new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat())), settings.maxAsyncRequestIds());
         CredentialStore credentials = new CredentialStore(settings.credentials());
-        ApiProcessor processor = new ApiProcessor(clock, new SignatureVerifier(credentials),
+        ApiProcessor processor = new ApiProcessor(clock,
+                new RequestAuthenticator(credentials, new HostMatch(settings.strictHostMatching())),
                 new ActionRateLimit(settings.rateLimit()), service, new StsService(credentials));
         EmulatorHandler handler = new EmulatorHandler(clock, traffic, new FaultInjector(settings.faults(), random),
                 processor, () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
         warmUp();
-        this.server = HttpServer.create()
+        this.tls = settings.tls() ? EmulatorCertificate.generate(certificateNames(settings)) : null;
+        HttpServer http = HttpServer.create()
                 .runOn(loops)
                 .host(settings.host())
                 .port(settings.port())
-                .handle(handler::handle)
-                .bindNow(BIND_TIMEOUT);
-        this.endpoint = "http://" + urlHost(settings.host()) + ":" + server.port();
+                .handle(handler::handle);
+        if (tls != null) {
+            http = http.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(tls.privateKey(),
+                    tls.certificate())));
+        }
+        this.server = http.bindNow(BIND_TIMEOUT);
+        this.endpoint = (tls == null ? "http://" : "https://") + urlHost(settings.host()) + ":" + server.port();
+        if (settings.tlsCertificateFile() != null) {
+            try {
+                tls.writePem(settings.tlsCertificateFile());
+            } catch (RuntimeException e) {
+                stop();
+                throw e;
+            }
+        }
         warmUpHttp(settings.clock(), settings.warmUpRequests());
+    }
+
+    /** The default names, the address listened on when it is a particular one, and the configured names. */
+    private static List<String> certificateNames(EmulatorSettings settings) {
+        Set<String> names = new LinkedHashSet<>(EmulatorCertificate.DEFAULT_NAMES);
+        String host = settings.host();
+        if (!"0.0.0.0".equals(host) && !"::".equals(host) && !"[::]".equals(host)) {
+            names.add(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+        }
+        names.addAll(settings.tlsHostNames());
+        return List.copyOf(names);
     }
 
     /**
@@ -118,11 +155,12 @@ public final class DbbrainEmulator implements AutoCloseable {
         String authorization = Tc3Signer.authorizationHeader("AKIDemulatorwarmup", Tc3Signer.utcDate(timestamp),
                 SignatureVerifier.SERVICE, "content-type;host", Tc3Signer.sha256Hex(body));
         ConnectionProvider one = ConnectionProvider.create("dbbrain-emulator-warm-up", 1);
+        HttpClient pooled = warmUpClient(one);
+        HttpClient fresh = warmUpClient(ConnectionProvider.newConnection());
         try {
             // A fifth on fresh connections, so that accepting and setting up a connection is warm too.
             Flux.range(0, requests)
-                    .concatMap(i -> warmUpCall(i % 5 == 0 ? ConnectionProvider.newConnection() : one, authorization,
-                            timestamp, body))
+                    .concatMap(i -> warmUpCall(i % 5 == 0 ? fresh : pooled, authorization, timestamp, body))
                     .then()
                     // The thread calling start(), which waits for the bind the same way: never a Reactor thread here.
                     .block(BIND_TIMEOUT);
@@ -133,9 +171,15 @@ public final class DbbrainEmulator implements AutoCloseable {
         }
     }
 
-    private Mono<String> warmUpCall(ConnectionProvider connections, String authorization, long timestamp,
-            byte[] body) {
-        return HttpClient.create(connections).runOn(loops)
+    /** A client of the emulator's own loops that trusts its certificate (and only it) when it serves TLS. */
+    private HttpClient warmUpClient(ConnectionProvider connections) {
+        HttpClient client = HttpClient.create(connections).runOn(loops);
+        return tls == null ? client : client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                .configure(builder -> builder.trustManager(tls.certificate()))));
+    }
+
+    private Mono<String> warmUpCall(HttpClient client, String authorization, long timestamp, byte[] body) {
+        return client
                 .headers(h -> h.set(EmulatorHandler.WARM_UP_HEADER, "1")
                         .set("Content-Type", "application/json; charset=utf-8")
                         .set("Authorization", authorization)
@@ -163,6 +207,16 @@ public final class DbbrainEmulator implements AutoCloseable {
      */
     public String endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Returns the self-signed certificate the emulator serves when started with {@link Builder#tls(boolean) TLS}:
+     * trust it (and only it) in a client, such as with {@code DbbrainClient.Builder.trustedCertificates(...)}.
+     *
+     * @return the certificate, or empty when the emulator speaks plain HTTP
+     */
+    public Optional<X509Certificate> certificate() {
+        return Optional.ofNullable(tls).map(EmulatorCertificate::certificate);
     }
 
     /**
@@ -234,16 +288,20 @@ public final class DbbrainEmulator implements AutoCloseable {
         KillTaskService scratch = new KillTaskService(new InstanceCatalog(3), new TaskBook(new Random(1), 0.5, 1),
                 new TaskInfoJson(TimeFormat.of(false)), 0);
         String create = "{\"InstanceId\":\"crs-warmup00\",\"Product\":\"redis\"}";
-        long id = scratch.create(CreateTaskParams.from(BodyParameters.parse(create.getBytes(StandardCharsets.UTF_8))),
-                0).asyncRequestId();
+        long id = scratch.create(CreateTaskParams.from(JsonCallParameters.parse(
+                create.getBytes(StandardCharsets.UTF_8))), 0).asyncRequestId();
         String describe = "{\"InstanceId\":\"crs-warmup00\",\"AsyncRequestIds\":[" + id + "],\"Product\":\"redis\"}";
         for (long now = 0; now < 10; now++) {
             Envelopes.success(scratch.describe(DescribeTasksParams.from(
-                    BodyParameters.parse(describe.getBytes(StandardCharsets.UTF_8))), now)).json();
+                    JsonCallParameters.parse(describe.getBytes(StandardCharsets.UTF_8))), now)).json();
         }
         String date = Tc3Signer.utcDate(0);
         Tc3Signer.signature("warm-up", date, SignatureVerifier.SERVICE, Tc3Signer.sha256Hex(new byte[0]));
         BodyParameters.parse("{}".getBytes(StandardCharsets.UTF_8));
+        new FlatParameters(FormParameters.parse("AsyncRequestIds.0=1&InstanceId=crs-warmup00").all())
+                .requiredLongArray("AsyncRequestIds");
+        SignatureV1.sign("warm-up", SignatureV1.HMAC_SHA256, "warm-up");
+        SignatureV1.sign("warm-up", SignatureV1.DEFAULT_METHOD, "warm-up");
         Envelopes.error(ApiFailure.internalError());
         TimeFormat.of(false).format(0);
         TimeFormat.of(true).format(0);
@@ -288,6 +346,10 @@ public final class DbbrainEmulator implements AutoCloseable {
         private double faultInternalError;
         private double faultThrottle;
         private int warmUpRequests = 1;
+        private boolean strictHostMatching;
+        private boolean tls;
+        private Path tlsCertificateFile;
+        private final List<String> tlsHostNames = new ArrayList<>();
 
         private Builder() {
         }
@@ -542,6 +604,74 @@ public final class DbbrainEmulator implements AutoCloseable {
         }
 
         /**
+         * Sets how the emulator matches the host a signature was made over (TC3's signed {@code host} header, v1's
+         * host in the string to sign) with the {@code Host} header received. By default (false) it accepts the
+         * received value and the same host without its port: the real endpoint is reached on the default port, so
+         * its {@code Host} never carries one, and clients that sign the host without the port while sending it
+         * (the official Node SDK does) work there but would fail every call against an emulator on another port.
+         * Strict (true) accepts the received value only, as the real service does.
+         *
+         * @param strict true to accept only a signature over the Host header exactly as received
+         * @return this builder
+         */
+        public Builder strictHostMatching(boolean strict) {
+            this.strictHostMatching = strict;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS instead of HTTP (default false), with a self-signed certificate generated in memory at
+         * {@link #start()} for {@code 127.0.0.1}, {@code ::1}, {@code localhost}, the {@link #host(String) host}
+         * listened on and any {@link #tlsHostNames(String...) extra names}; {@link DbbrainEmulator#endpoint()} then
+         * starts with {@code https://}. Clients must trust that certificate: take it from
+         * {@link DbbrainEmulator#certificate()} or have it written to a file with
+         * {@link #tlsCertificateFile(Path)}. A new key and certificate are made at every start; nothing is read
+         * from or kept on disk but that file.
+         *
+         * @param tls true for HTTPS
+         * @return this builder
+         */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Writes the certificate of a {@link #tls(boolean) TLS} emulator to this file in PEM form when it starts,
+         * replacing the file whole (never half written), so that clients in other processes can trust it: the
+         * CLI's {@code --ca-cert}, {@code REQUESTS_CA_BUNDLE} for Python and {@code tccli}, {@code NODE_EXTRA_CA_CERTS}
+         * for Node, {@code curl --cacert}. Only the certificate is written, never the private key. Default none.
+         *
+         * @param file the file to write, or null for none
+         * @return this builder
+         */
+        public Builder tlsCertificateFile(Path file) {
+            this.tlsCertificateFile = file;
+            return this;
+        }
+
+        /**
+         * Adds host names or IP addresses the {@link #tls(boolean) TLS} certificate is valid for, besides
+         * {@code 127.0.0.1}, {@code ::1}, {@code localhost} and the host listened on. A client that must address
+         * the emulator by another name (the official Java and Node SDKs take the signing service from the
+         * endpoint's first label, so they need a {@code dbbrain.} name, such as {@code dbbrain.tencentcloudapi.com}
+         * resolved to 127.0.0.1 by a hosts file) verifies the certificate against that name.
+         *
+         * @param names DNS names (a leading {@code *.} allowed) or IPv4/IPv6 addresses
+         * @return this builder
+         */
+        public Builder tlsHostNames(String... names) {
+            for (String name : notNull(names, "tlsHostNames")) {
+                if (!EmulatorCertificate.validName(notBlank(name, "tlsHostNames element"))) {
+                    throw new IllegalArgumentException("tlsHostNames: " + name
+                            + " is neither a DNS name nor an IP address");
+                }
+                tlsHostNames.add(name);
+            }
+            return this;
+        }
+
+        /**
          * Binds the server and returns the running emulator. Fault probabilities are rolled once per request, in
          * the order 502/503, reset, malformed, InternalError, throttle; they are exact while they add up to at
          * most 1.
@@ -549,17 +679,24 @@ public final class DbbrainEmulator implements AutoCloseable {
          * <p>Blocks until the port is bound: call it from a test or main thread, never from an event loop.
          *
          * @return the running emulator
-         * @throws IllegalStateException if no credentials were configured
+         * @throws IllegalStateException if no credentials were configured, or a certificate file or host names
+         *     were given without {@link #tls(boolean) TLS}
+         * @throws java.io.UncheckedIOException if the certificate file cannot be written
          */
         public DbbrainEmulator start() {
             if (credentials.isEmpty()) {
                 throw new IllegalStateException("No credentials configured: call credentials(secretId, secretKey)"
                         + " or temporaryCredentials(...) before start(), so the emulator can verify signatures.");
             }
+            if (!tls && (tlsCertificateFile != null || !tlsHostNames.isEmpty())) {
+                throw new IllegalStateException("tlsCertificateFile and tlsHostNames apply to a TLS emulator: call"
+                        + " tls(true) as well.");
+            }
             return new DbbrainEmulator(new EmulatorSettings(host, port, credentials, clock, scheduler, proxies,
                     stepDuration, proxyFailureProbability, rateLimit, maxAsyncRequestIds, legacyTimeFormat, seed,
                     latency, new FaultRates(fault502, faultReset, faultMalformed, faultInternalError,
-                            faultThrottle), warmUpRequests));
+                            faultThrottle), warmUpRequests, strictHostMatching, tls, tlsCertificateFile,
+                    tlsHostNames));
         }
 
         private static <T> T notNull(T value, String name) {

@@ -18,7 +18,7 @@ record DescribeTasksParams(String instanceId, String product, List<Long> asyncRe
         asyncRequestIds = List.copyOf(asyncRequestIds);
     }
 
-    static DescribeTasksParams from(BodyParameters body) {
+    static DescribeTasksParams from(CallParameters body) {
         body.allowOnly(FIELDS);
         return new DescribeTasksParams(body.requiredString("InstanceId"), body.requiredString("Product"),
                 body.requiredLongArray("AsyncRequestIds"));

@@ -16,9 +16,9 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The Reactor Netty handler: serves {@code GET /_emulator/stats}, and for every other request counts it, rolls
- * for a fault, receives the body (bounded), decides the reply, waits the configured latency on the scheduler
- * (never on the event loop) and writes the reply.
+ * The Reactor Netty handler: serves {@code GET /_emulator/stats}, refuses what the API never serves
+ * ({@link HttpRefusal}), and for every other request rolls for a fault, receives the body (bounded), counts it,
+ * decides the reply, waits the configured latency on the scheduler (never on the event loop) and writes the reply.
  */
 final class EmulatorHandler {
 
@@ -51,19 +51,30 @@ final class EmulatorHandler {
     static final String WARM_UP_HEADER = "X-Dbbrain-Emulator-Warm-Up";
 
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        String path = RequestTarget.path(request.uri());
-        if (HttpMethod.GET.equals(request.method()) && STATS_PATH.equals(path)) {
+        String target = request.uri();
+        if (HttpMethod.GET.equals(request.method()) && STATS_PATH.equals(RequestTarget.path(target))) {
             return Mono.fromSupplier(statsJson).flatMap(json ->
                     ReplyWriter.send(response, HttpResponseStatus.OK, "application/json", json));
         }
         boolean warmUp = request.requestHeaders().contains(WARM_UP_HEADER);
-        if (!warmUp) {
-            traffic.request(request.requestHeaders().get(ApiCall.ACTION_HEADER), clock.millis());
+        HttpRefusal refusal = HttpRefusal.of(request.method(), target);
+        if (refusal != null) {
+            traffic.error(refusal.errorKey());
+            return refusal.send(response);
         }
+        long arrival = clock.millis();
+        String method = request.method().name();
         Fault fault = warmUp ? Fault.NONE : faults.roll();
         return BodyReader.read(request, ApiProcessor.MAX_BODY_BYTES)
+                .doOnNext(body -> {
+                    if (!warmUp) {
+                        // Counted at its arrival time; a v1 request names its action only in its parameters.
+                        traffic.request(RequestAuthenticator.actionName(method, target, request.requestHeaders(),
+                                body.bytes()), arrival);
+                    }
+                })
                 .map(body -> fault == Fault.NONE
-                        ? processor.process(request.method().name(), path, request.requestHeaders(), body)
+                        ? processor.process(method, target, request.requestHeaders(), body)
                         : faults.reply(fault))
                 .doOnNext(reply -> {
                     if (!warmUp) {

@@ -1,7 +1,9 @@
 package dev.dbbrain.reactive.emulator;
 
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import reactor.core.scheduler.Scheduler;
 
@@ -21,9 +23,14 @@ record EmulatorSettings(
         long seed,
         Duration latency,
         FaultRates faults,
-        int warmUpRequests) {
+        int warmUpRequests,
+        boolean strictHostMatching,
+        boolean tls,
+        Path tlsCertificateFile,
+        List<String> tlsHostNames) {
 
     EmulatorSettings {
         credentials = Map.copyOf(credentials);
+        tlsHostNames = List.copyOf(tlsHostNames);
     }
 }

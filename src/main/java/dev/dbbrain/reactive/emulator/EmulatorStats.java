@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param requests how many API requests were received per {@code X-TC-Action} value, whatever their outcome
  *     ({@code "(none)"} when the header was missing)
  * @param errors how many times each error code was answered, plus injected transport faults under
- *     {@code fault.http502}, {@code fault.http503}, {@code fault.reset} and {@code fault.malformed}
+ *     {@code fault.http502}, {@code fault.http503}, {@code fault.reset} and {@code fault.malformed}, and requests
+ *     refused with an HTTP status under {@code refused.http405} (a method other than GET and POST, CONNECT
+ *     included) and {@code refused.http400} (a request target that is neither a path nor an absolute URL)
  * @param maxRequestsInOneSecond per {@code X-TC-Action} value, the most requests received within any sliding
  *     one-second window of the emulator's clock
  * @param tasksCreated how many tasks were created

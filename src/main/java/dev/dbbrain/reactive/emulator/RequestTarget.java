@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive.emulator;
 
+import java.util.Locale;
+
 /**
  * The path of an HTTP request target, whether origin-form ({@code /}) or absolute-form
  * ({@code http://host:port/}, what a client sends when it is configured with an HTTP proxy pointing here).
@@ -29,6 +31,32 @@ final class RequestTarget {
             return slash < 0 ? "/" : path.substring(slash);
         }
         return path;
+    }
+
+    /**
+     * Returns the query of a request target as received (still URL-encoded, without the {@code ?} and without a
+     * fragment), or the empty string when there is none.
+     */
+    static String query(String target) {
+        int question = target.indexOf('?');
+        if (question < 0) {
+            return "";
+        }
+        int hash = target.indexOf('#', question);
+        return target.substring(question + 1, hash < 0 ? target.length() : hash);
+    }
+
+    /**
+     * Whether the emulator can serve a request with this target: origin-form ({@code /...}) or absolute-form with
+     * an {@code http} or {@code https} scheme. Authority-form ({@code host:443}, what CONNECT sends) and
+     * asterisk-form ({@code *}) are not.
+     */
+    static boolean servable(String target) {
+        if (target.startsWith("/")) {
+            return true;
+        }
+        String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(Locale.ROOT) : "";
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static int indexOfAny(String s, char a, char b) {

@@ -195,4 +195,32 @@ class CliJarIT {
             p.waitFor(20, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void emulatorWithTlsWritesItsCertificateAndAKillOverHttpsTrustingItFinishes() throws Exception {
+        Path certificate = home.resolve("emulator.pem");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-jar", CliJar.JAR.toString(), "emulator", "--port", "0", "--tls",
+                "--tls-cert", certificate.toString(), "--secret-id", "AKIDtlscli", "--secret-key", "tls-cli-key",
+                "--step-ms", "50").start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = r.readLine();
+            assertThat(first).matches("DBbrain emulator listening on https://127\\.0\\.0\\.1:\\d+");
+            String url = first.substring(first.indexOf("https://"));
+            assertThat(r.readLine()).startsWith("Certificate written to " + certificate);
+            Map<String, String> env = Map.of("TENCENTCLOUD_SECRET_ID", "AKIDtlscli",
+                    "TENCENTCLOUD_SECRET_KEY", "tls-cli-key");
+            CliJar.Result untrusted = runJar(env, "kill", "--endpoint", url, "--instance", "crs-tlscli01");
+            assertThat(untrusted.code()).as("the JDK's trust store does not know the emulator").isEqualTo(3);
+            CliJar.Result killed = runJar(env, "kill", "--endpoint", url, "--ca-cert", certificate.toString(),
+                    "--instance", "crs-tlscli01", "--output", "json");
+            assertThat(killed.code()).as(killed.err()).isZero();
+            JsonMapper mapper = JsonMapper.builder().build();
+            List<JsonNode> tasks = killed.out().stream().map(mapper::readTree).filter(n -> n.has("type")).toList();
+            assertThat(tasks.get(tasks.size() - 1).get("status").stringValue()).isEqualTo("finished");
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -228,6 +228,22 @@ class CliTest {
     }
 
     @Test
+    void caCertProblemsAreConfigurationErrorsNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path notPem = java.nio.file.Files.writeString(dir.resolve("not.pem"), "hello");
+        assertThat(run("describe", "--endpoint", "https://127.0.0.1:1", "--ca-cert", dir.resolve("none.pem").toString(),
+                "--instance", "crs-1", "--task", "1")).isEqualTo(2);
+        assertThat(run("describe", "--endpoint", "https://127.0.0.1:1", "--ca-cert", notPem.toString(),
+                "--instance", "crs-1", "--task", "1")).isEqualTo(2);
+        assertThat(err()).contains("--ca-cert: cannot read " + dir.resolve("none.pem"))
+                .contains("--ca-cert: " + notPem + " holds no");
+        assertThat(run("kill", "--emulator", "--ca-cert", notPem.toString(), "--instance", "crs-1")).isEqualTo(2);
+        assertThat(run("emulator", "--tls-cert", dir.resolve("e.pem").toString())).isEqualTo(2);
+        assertThat(run("emulator", "--tls", "--tls-host", "not a name")).isEqualTo(2);
+        assertThat(err()).contains("exclude each other").contains("go with --tls").contains("tlsHostNames");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         assertThat(run("--help")).isZero();
         assertThat(run("kill", "--help")).isZero();

@@ -136,13 +136,22 @@ class EmulatorValidationIT extends EmulatorTestSupport {
         assertThat(answer.errorMessage()).contains("must be /");
     }
 
+    @Test
+    void getWithoutAuthorizationOrParametersIsTakenForSignatureV1AndMissesItsAction() {
+        start();
+        Answer answer = calls.plain("GET", "/");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.errorCode()).isEqualTo("MissingParameter");
+        assertThat(answer.errorMessage()).contains("`Action`");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"GET", "PUT", "DELETE"})
-    void methodOtherThanPostIsUnsupportedProtocol(String method) {
+    @ValueSource(strings = {"PUT", "DELETE"})
+    void methodOtherThanGetOrPostIsRefusedWith405(String method) {
         start();
         Answer answer = calls.plain(method, "/");
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.errorCode()).isEqualTo("UnsupportedProtocol");
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(answer.headers().get("Allow")).isEqualTo("GET, POST");
     }
 
     @Test
@@ -181,12 +190,12 @@ class EmulatorValidationIT extends EmulatorTestSupport {
     }
 
     @Test
-    void headRequestIsAnsweredWithoutBodyAndTheConnectionStaysUsable() {
+    void headRequestIsRefusedWithoutBodyAndTheConnectionStaysUsable() {
         start();
-        assertThat(calls.plain("HEAD", "/").status()).isEqualTo(200);
+        assertThat(calls.plain("HEAD", "/").status()).isEqualTo(405);
         assertThat(calls.plain("HEAD", "/").body()).isEmpty();
         assertThat(calls.describe(INSTANCE, 1).exchange().errorCode()).isNull();
-        assertThat(emulator.stats().errors()).containsEntry("UnsupportedProtocol", 2L);
+        assertThat(emulator.stats().errors()).containsEntry("refused.http405", 2L);
     }
 
     @Test
