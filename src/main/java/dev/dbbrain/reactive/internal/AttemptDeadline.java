@@ -2,7 +2,6 @@ package dev.dbbrain.reactive.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,9 @@ import reactor.netty.Connection;
  * does: fires an exception down the pipeline, which Reactor Netty hands to the exchange, and closes the connection,
  * which is in an unknown state mid-answer.
  *
- * <p>Until the response's head has arrived, the response timeout is the one to speak when it is not longer than
- * this bound (it started a moment later, when the request was written): a server that never answers is then told
- * apart from one that answers too slowly. This bound waits {@link #GRACE} more for it, and fires itself if it has not.
+ * <p>When the response timeout is about to fire anyway (nothing has been read for nearly that long), it is the one
+ * to speak: a server that never answers, or stalls, is then told apart from one that answers too slowly. This bound
+ * waits up to a second more for it, and fires itself if it has not.
  */
 public final class AttemptDeadline extends ChannelInboundHandlerAdapter {
 
@@ -33,16 +32,18 @@ public final class AttemptDeadline extends ChannelInboundHandlerAdapter {
     static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long deadline;
-    private final boolean responseTimeoutFirst;
+    private final long responseTimeoutNanos;
     private final Duration timeout;
-    private boolean responded;
+    /** When the last message was read, or the bound started: the response timeout counts from there. */
+    private long lastRead;
     private boolean graced;
     private Future<?> timer;
 
     private AttemptDeadline(Duration timeout, Duration responseTimeout) {
         this.timeout = timeout;
-        this.deadline = System.nanoTime() + timeout.toNanos();
-        this.responseTimeoutFirst = responseTimeout.compareTo(timeout) <= 0;
+        this.lastRead = System.nanoTime();
+        this.deadline = lastRead + timeout.toNanos();
+        this.responseTimeoutNanos = responseTimeout.toNanos();
     }
 
     /**
@@ -74,9 +75,8 @@ public final class AttemptDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpResponse) {
-            responded = true;
-        }
+        // Placed where the response timeout is (after the codec), this sees the reads it sees.
+        lastRead = System.nanoTime();
         ctx.fireChannelRead(msg);
     }
 
@@ -89,7 +89,8 @@ public final class AttemptDeadline extends ChannelInboundHandlerAdapter {
         if (ctx.isRemoved()) {
             return;
         }
-        if (!responded && responseTimeoutFirst && !graced) {
+        if (!graced && lastRead + responseTimeoutNanos - System.nanoTime() <= GRACE_NANOS) {
+            // Silent for nearly the response timeout: that timeout fires within the grace, with its own message.
             graced = true;
             schedule(ctx, GRACE_NANOS);
             return;
