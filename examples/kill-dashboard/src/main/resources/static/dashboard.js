@@ -12,6 +12,8 @@ const summary = document.getElementById('summary');
 const noTasks = document.getElementById('no-tasks');
 
 const TERMINAL = new Set(['finished', 'failed', 'error']);
+// Every API answer names the backend that served it (X-Dashboard-Backend): emulator or tencent-cloud.
+const BACKENDS = {'emulator': 'embedded emulator', 'tencent-cloud': 'Tencent Cloud'};
 
 fetch('/api/backend', {headers: {Accept: 'application/json'}})
   .then(response => response.ok ? response.json() : null)
@@ -19,8 +21,9 @@ fetch('/api/backend', {headers: {Accept: 'application/json'}})
     if (!backend) {
       return;
     }
-    document.getElementById('backend').textContent =
-      backend.emulator ? 'embedded emulator' : 'Tencent Cloud';
+    const label = document.getElementById('backend');
+    label.textContent = BACKENDS[backend.backend] || (backend.emulator ? 'embedded emulator' : 'Tencent Cloud');
+    label.dataset.backend = backend.backend;
     if (backend.emulator && !input.value) {
       input.value = 'crs-demo0001, crs-demo0002, crs-demo0003';
     }
@@ -52,6 +55,9 @@ async function start(instanceId) {
     response = await fetch(`/api/instances/${encodeURIComponent(instanceId)}/kill`,
       {method: 'POST', headers: {Accept: 'application/json', 'Content-Type': 'application/json'}, body: '{}'});
     body = await response.json().catch(() => ({}));
+    const servedBy = response.headers.get('X-Dashboard-Backend');
+    card.dataset.backend = servedBy || '';
+    card.querySelector('.served-by').textContent = servedBy ? `via ${BACKENDS[servedBy] || servedBy}` : '';
   } catch (e) {
     fail(card, 'NetworkError', e.message);
     return;

@@ -2,6 +2,7 @@ package dev.dbbrain.reactive;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
+import dev.dbbrain.reactive.internal.AttemptDeadline;
 import dev.dbbrain.reactive.internal.BoundedBody;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
@@ -43,6 +44,7 @@ final class ApiTransport {
     private final Language language;
     private final String requestClient;
     private final Duration responseTimeout;
+    private final Duration attemptTimeout;
     private final int maxResponseSize;
     private final boolean signActionHeader;
     private final RateLimiter limiter;
@@ -65,8 +67,8 @@ final class ApiTransport {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
-            Language language, String requestClient, Duration responseTimeout, int maxResponseSize,
-            boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
+            Language language, String requestClient, Duration responseTimeout, Duration attemptTimeout,
+            int maxResponseSize, boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
             DbbrainEventListener listener, BooleanSupplier closed) {
         this.http = HandledConnectionErrors.install(http);
         this.endpoint = endpoint;
@@ -76,6 +78,7 @@ final class ApiTransport {
         this.language = language;
         this.requestClient = requestClient;
         this.responseTimeout = responseTimeout;
+        this.attemptTimeout = attemptTimeout;
         this.maxResponseSize = maxResponseSize;
         this.signActionHeader = signActionHeader;
         this.limiter = limiter;
@@ -194,13 +197,21 @@ final class ApiTransport {
                         h.set("X-TC-Language", language.tag());
                     }
                     c.token().ifPresent(token -> h.set("X-TC-Token", token));
-                    Mono<Void> write = out.sendByteArray(Mono.just(body)).then();
+                    // The attempt's total bound starts as the request leaves (after any pacing), so neither the
+                    // permit's wait nor the pacer's counts against it; see AttemptDeadline.
+                    Mono<Void> write = Mono.defer(() -> {
+                        out.withConnection(connection -> AttemptDeadline.start(connection, attemptTimeout,
+                                responseTimeout));
+                        return out.sendByteArray(Mono.just(body)).then();
+                    });
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
                     // on the wire before its slot.
                     return permit.write(write);
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next())
+                .onErrorMap(AttemptDeadline.Expired.class, e -> new DbbrainTransportException(action.actionName(),
+                        "answer not complete within the attempt timeout of " + attemptTimeout, true, e))
                 .onErrorMap(Failures::isTransport, e -> Failures.transport(action.actionName(), e, responseTimeout));
     }
 

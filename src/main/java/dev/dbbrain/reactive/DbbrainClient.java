@@ -94,6 +94,10 @@ public final class DbbrainClient implements AutoCloseable {
         } else {
             ownedProvider = null;
         }
+        // Never follow a redirect, whatever the client was given: the request's headers (X-TC-Token among them;
+        // Reactor Netty strips only Authorization) and its signed body would go to whatever host the answer names,
+        // and that host's answer would be taken for the service's. A 3xx fails as DbbrainHttpException instead.
+        http = http.followRedirect(false);
         CredentialsProvider credentials = b.credentialsProvider != null ? b.credentialsProvider
                 : CredentialsProvider.defaultChain();
         this.region = b.region;
@@ -101,7 +105,8 @@ public final class DbbrainClient implements AutoCloseable {
         Scheduler scheduler = b.scheduler;
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
         this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
-                "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
+                "dbbrain-reactive/" + VERSION, b.responseTimeout,
+                b.attemptTimeout != null ? b.attemptTimeout : b.responseTimeout, b.maxResponseSize, b.signActionHeader,
                 b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
                 b.listener, closed::get);
         this.watchOptions = b.watchOptions;
@@ -379,6 +384,7 @@ public final class DbbrainClient implements AutoCloseable {
         private HttpClient httpClient;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
+        private Duration attemptTimeout;
         private int maxConnections = 50;
         private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
         private ZoneId serverTimeZone = ZoneOffset.ofHours(8);
@@ -477,7 +483,9 @@ public final class DbbrainClient implements AutoCloseable {
 
         /**
          * Uses the given Reactor Netty client (its pool, event loops, proxy and TLS settings) instead of an owned one.
-         * {@link DbbrainClient#close()} leaves it untouched. The response timeout still applies to every request.
+         * {@link DbbrainClient#close()} leaves it untouched. The response and attempt timeouts still apply to every
+         * request, and redirects are never followed, whatever the client says: a 3xx answer fails the call with a
+         * {@link DbbrainHttpException}, and nothing is sent to the host it names.
          *
          * @param httpClient the client
          * @return this builder
@@ -535,6 +543,22 @@ public final class DbbrainClient implements AutoCloseable {
          */
         public Builder responseTimeout(Duration timeout) {
             this.responseTimeout = Validation.requirePositive(timeout, "responseTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the longest one attempt (one HTTP request, a retry being another) may take from the moment its request
+         * starts to leave until its answer is read in full; default: the {@linkplain #responseTimeout(Duration)
+         * response timeout}. The response timeout alone bounds only the silence between two reads, so a server
+         * trickling its answer a byte at a time could keep a call open for ever; this bound ends it with a
+         * {@link DbbrainTransportException} whose {@code requestSent()} is {@code true}, retried like any other
+         * timeout (Describe) or reported (Create). The wait for a rate-limiter permit is not part of it.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = Validation.requirePositive(timeout, "attemptTimeout");
             return this;
         }
 

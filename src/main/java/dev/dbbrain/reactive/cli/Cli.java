@@ -135,7 +135,7 @@ final class Cli {
             allow(args, command.options());
             return command.run(args);
         } catch (Args.ConfigurationException e) {
-            err.println("dbbrain: " + e.getMessage());
+            err.println(Output.printable("dbbrain: " + e.getMessage()));
             return USAGE;
         } catch (Args.UsageException e) {
             return usage(e.getMessage());
@@ -145,14 +145,14 @@ final class Cli {
         } catch (RuntimeException e) {
             err.println(Output.printable("error: " + e));
             if (verbose) {
-                e.printStackTrace(err);
+                Output.printStackTrace(e, err);
             }
             return API_ERROR;
         }
     }
 
     private int usage(String problem) {
-        err.println("dbbrain: " + problem + " (try --help)");
+        err.println(Output.printable("dbbrain: " + problem + " (try --help)"));
         return USAGE;
     }
 

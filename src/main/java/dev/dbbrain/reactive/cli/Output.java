@@ -6,6 +6,8 @@ import dev.dbbrain.reactive.DbbrainWatchException;
 import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.internal.JsonOutput;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -111,8 +113,21 @@ final class Output {
         String message = e instanceof DbbrainApiException api ? api.errorMessage() : e.getMessage();
         write(context, code(e), message, requestId, action, e instanceof DbbrainWatchException w ? w : null);
         if (verbose) {
-            e.printStackTrace(err);
+            printStackTrace(e, err);
         }
+    }
+
+    /**
+     * Prints a stack trace line by line through {@link #printable(String)}: its messages come from the server too,
+     * and {@link Throwable#printStackTrace()} would pass their escape sequences to the terminal raw. The tab that
+     * indents Java's own frame lines is kept.
+     */
+    static void printStackTrace(Throwable e, PrintStream to) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        trace.toString().lines().forEach(line -> to.println(line.startsWith("\t")
+                ? "\t" + printable(line.substring(1)) : printable(line)));
+        to.flush();
     }
 
     /**

@@ -18,8 +18,8 @@ import reactor.util.context.Context;
  * outcome here, turned into a {@code DbbrainTransportException} and retried when that is safe, so the decision is
  * logged once at DEBUG instead ({@code dev.dbbrain.reactive.internal.HandledConnectionErrors}).
  *
- * <p>How: after each request is sent, a handler just before Reactor Netty's bridge catches an {@link IOException}
- * or {@link ReadTimeoutException}, fails the attempt with that same exception through a sink in the attempt's
+ * <p>How: after each request is sent, a handler just before Reactor Netty's bridge catches an {@link IOException},
+ * a {@link ReadTimeoutException} or an expired {@link AttemptDeadline}, fails the attempt with that same exception through a sink in the attempt's
  * {@code Context}, and disposes the connection (Reactor Netty then ends the exchange quietly, as a cancelled one).
  * Anything else, and any error of a request the client did not send, goes on to Reactor Netty as before. A reset
  * before the request was written is left alone too: Reactor Netty retries that one on a fresh connection itself.
@@ -67,7 +67,8 @@ public final class HandledConnectionErrors {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!(cause instanceof IOException || cause instanceof ReadTimeoutException)) {
+            if (!(cause instanceof IOException || cause instanceof ReadTimeoutException
+                    || cause instanceof AttemptDeadline.Expired)) {
                 ctx.fireExceptionCaught(cause);
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.micrometer;
 
+import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.DbbrainEventListener;
 import dev.dbbrain.reactive.TaskStatus;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +27,7 @@ final class MicrometerListener extends DbbrainEventListener {
     static final String REQUESTS = "dbbrain.client.requests";
     static final String LIMITER_WAIT = "dbbrain.limiter.wait";
     static final String LIMITER_QUEUED = "dbbrain.limiter.queued";
+    static final String LIMITER_REJECTED = "dbbrain.limiter.rejected";
     static final String WATCH_ACTIVE = "dbbrain.watch.active";
     static final String WATCH_UPDATES = "dbbrain.watch.updates";
     static final String WATCH_REJECTED = "dbbrain.watch.rejected";
@@ -44,6 +46,7 @@ final class MicrometerListener extends DbbrainEventListener {
     private final ObservationRegistry observations;
     private final Gauges gauges;
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
     private final Counter rejected;
 
@@ -130,9 +133,21 @@ final class MicrometerListener extends DbbrainEventListener {
                         leave.run();
                         sample.stop(wait);
                     })
-                    .doOnError(e -> leave.run())
+                    .doOnError(e -> {
+                        leave.run();
+                        if (e instanceof DbbrainCapacityException) {
+                            rejected(action).increment();
+                        }
+                    })
                     .doOnCancel(leave);
         });
+    }
+
+    /** Requests the limiter refused because its queue was full ({@code maxQueued}); registered on first use. */
+    private Counter rejected(String action) {
+        return rejections.computeIfAbsent(action, a -> Counter.builder(LIMITER_REJECTED).tag(RequestTags.ACTION, a)
+                .description("Requests refused, unsent, because too many already waited for a rate-limiter permit")
+                .register(registry));
     }
 
     @Override

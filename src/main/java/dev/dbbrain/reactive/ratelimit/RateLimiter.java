@@ -22,7 +22,9 @@ import reactor.core.scheduler.Schedulers;
  * <p>Waiting never blocks a thread: {@link #acquire(String)} returns a Mono that completes when the permit is
  * granted, after a scheduled delay if need be. Waiters are served first come, first served; cancelling the Mono
  * (directly, or through a downstream {@code timeout()}) before it completes gives the place back and consumes
- * nothing.
+ * nothing. The built-in limiters queue at most {@link Builder#maxQueued(int) maxQueued} waiters per action (default
+ * {@value #DEFAULT_MAX_QUEUED}); one more fails at once with a {@link dev.dbbrain.reactive.DbbrainCapacityException}
+ * (limit name {@code maxQueued}), which the client does not retry.
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.builder().permitsPerSecond(10).build();
@@ -37,6 +39,13 @@ public interface RateLimiter {
      * service's limit of 20 per second allows.
      */
     double DEFAULT_PERMITS_PER_SECOND = 19;
+
+    /**
+     * The default cap on the requests of one action waiting for a permit: 1,000, about 53 s of backlog at the
+     * default rate — longer than any caller should wait for a permit, and far more than a normal application
+     * queues. One more fails at once with a {@link dev.dbbrain.reactive.DbbrainCapacityException}.
+     */
+    int DEFAULT_MAX_QUEUED = 1000;
 
     /**
      * Waits for a permit to send one request of {@code action}.
@@ -154,6 +163,7 @@ public interface RateLimiter {
         private double slowdownFactor = 0.5;
         private double minimumRateFraction = 0.05;
         private double recoveryPerSecond = 0.1;
+        private int maxQueued = DEFAULT_MAX_QUEUED;
 
         private Builder() {
         }
@@ -177,6 +187,21 @@ public interface RateLimiter {
          */
         public Builder burst(int burst) {
             this.burst = Validation.requireAtLeastOne(burst, "burst");
+            return this;
+        }
+
+        /**
+         * Sets how many requests of one action may wait for a permit at once; default
+         * {@value RateLimiter#DEFAULT_MAX_QUEUED}. One more fails at once, without being sent, with a
+         * {@link dev.dbbrain.reactive.DbbrainCapacityException} whose {@code limitName()} is {@code maxQueued}: a
+         * caller that outruns the rate learns it now, instead of every request waiting longer and longer.
+         * {@link RateLimiter#state(String)} reports the cap and the requests refused.
+         *
+         * @param maxQueued at least 1
+         * @return this builder
+         */
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = Validation.requireAtLeastOne(maxQueued, "maxQueued");
             return this;
         }
 
@@ -229,7 +254,7 @@ public interface RateLimiter {
          */
         public RateLimiter build() {
             TokenBucket.Settings settings = new TokenBucket.Settings(permitsPerSecond, burst, slowdownFactor,
-                    minimumRateFraction, recoveryPerSecond);
+                    minimumRateFraction, recoveryPerSecond, maxQueued);
             if (scheduler == null) {
                 return new TokenBucketRateLimiter(settings, TimeSource.SYSTEM);
             }

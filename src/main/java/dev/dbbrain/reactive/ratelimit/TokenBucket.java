@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.ratelimit;
 
+import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.internal.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import reactor.core.publisher.MonoSink;
 final class TokenBucket {
 
     record Settings(double permitsPerSecond, int burst, double slowdownFactor, double minimumRateFraction,
-            double recoveryPerSecond) {
+            double recoveryPerSecond, int maxQueued) {
     }
 
     private static final double NANOS_PER_SECOND = 1e9;
@@ -60,6 +61,7 @@ final class TokenBucket {
     private Disposable timer;
     private long timerDue;
     private long granted;
+    private long rejected;
     private long throttles;
     private long waitedNanos;
 
@@ -95,12 +97,30 @@ final class TokenBucket {
         }
         return Mono.create(sink -> {
             Waiter waiter = new Waiter(sink, time.nanoTime());
+            boolean full;
             synchronized (this) {
-                queue.add(waiter);
+                full = queue.size() >= settings.maxQueued();
+                if (full) {
+                    rejected++;
+                } else {
+                    queue.add(waiter);
+                }
+            }
+            if (full) {
+                // Fails fast instead of queueing without bound: nothing was sent, and the client does not retry it.
+                sink.error(queueFull(action, settings.maxQueued()));
+                return;
             }
             sink.onCancel(() -> cancel(waiter));
             drain();
         });
+    }
+
+    /** The error of a waiter refused because {@code maxQueued} others already wait for the action's permits. */
+    static DbbrainCapacityException queueFull(String action, int maxQueued) {
+        return new DbbrainCapacityException(action, "maxQueued", maxQueued, action + " refused: " + maxQueued
+                + " requests already wait for a rate-limiter permit of this action (maxQueued); nothing was sent. "
+                + "Shed load, or raise the limiter's maxQueued");
     }
 
     private void cancel(Waiter waiter) {
@@ -209,8 +229,8 @@ final class TokenBucket {
     synchronized RateLimiterState state() {
         long now = time.nanoTime();
         refill(now);
-        return new RateLimiterState(action, rate(now), tokens, queue.size(), granted, throttles,
-                Duration.ofNanos(waitedNanos));
+        return new RateLimiterState(action, rate(now), tokens, queue.size(), settings.maxQueued(), granted, rejected,
+                throttles, Duration.ofNanos(waitedNanos));
     }
 
     private record Waiter(MonoSink<Void> sink, long enqueuedAt) {

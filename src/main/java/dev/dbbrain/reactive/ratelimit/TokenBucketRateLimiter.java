@@ -45,11 +45,12 @@ final class TokenBucketRateLimiter implements RateLimiter {
         TokenBucket bucket = buckets.get(action);
         // Reading creates nothing: an action never used has a full bucket and no history.
         return bucket != null ? bucket.state() : new RateLimiterState(action, settings.permitsPerSecond(),
-                settings.burst(), 0, 0, 0, java.time.Duration.ZERO);
+                settings.burst(), 0, settings.maxQueued(), 0, 0, 0, java.time.Duration.ZERO);
     }
 
     @Override
     public String toString() {
-        return "RateLimiter[permitsPerSecond=" + settings.permitsPerSecond() + ", burst=" + settings.burst() + "]";
+        return "RateLimiter[permitsPerSecond=" + settings.permitsPerSecond() + ", burst=" + settings.burst()
+                + ", maxQueued=" + settings.maxQueued() + "]";
     }
 }

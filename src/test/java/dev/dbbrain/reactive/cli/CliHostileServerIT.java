@@ -86,10 +86,15 @@ class CliHostileServerIT {
     }
 
     private static Run cli(String... args) {
+        return cli(true, args);
+    }
+
+    /** Without the live board ({@code terminal} false), whose own escape codes would hide the server's. */
+    private static Run cli(boolean terminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), true, CredentialsProvider.of(CREDENTIALS),
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, CredentialsProvider.of(CREDENTIALS),
                 builder -> builder.responseTimeout(Duration.ofMillis(700)).maxRetries(2)
                         .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)))
                 .run(args);
@@ -126,6 +131,26 @@ class CliHostileServerIT {
             assertThat(run.code()).isEqualTo(3);
             assertThat(run.err()).contains("\tat ");
             assertThat(run.all()).doesNotContain(SECRET_KEY, TOKEN, "Pq7Wz3Rn", "Ug5Ty2Mb");
+        }
+    }
+
+    @Test
+    void verboseStackTracesCarryNoControlCharacterFromTheServer() {
+        // The reproduction: printStackTrace bypassed the filter, and a hostile Message retitled and cleared the
+        // terminal. Now every line of a trace goes through it, as every other line does.
+        for (Hostile hostile : hostileServers().subList(0, 3)) {
+            try (ScriptedServer server = ScriptedServer.start(hostile.handler())) {
+                for (Run run : List.of(
+                        cli(false, "--verbose", "kill", "--endpoint", server.endpoint(), "--instance",
+                                "crs-hostile1"),
+                        cli(false, "--verbose", "describe", "--endpoint", server.endpoint(), "--instance", "crs-hostile1",
+                                "--task", "7"))) {
+                    assertThat(run.code()).as(hostile.name()).isEqualTo(3);
+                    assertThat(run.err()).as("a stack trace, its frames indented as Java does").contains("\tat ");
+                    assertThat(run.all().chars().filter(c -> (c < 0x20 && c != '\n' && c != '\t')
+                            || (c >= 0x7f && c <= 0x9f))).as(hostile.name() + ": no ESC, BEL or C1 byte").isEmpty();
+                }
+            }
         }
     }
 

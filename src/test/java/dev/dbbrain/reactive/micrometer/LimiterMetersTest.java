@@ -2,6 +2,7 @@ package dev.dbbrain.reactive.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.DbbrainEventListener;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Clock;
@@ -10,6 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,22 @@ class LimiterMetersTest {
         assertThat(queued()).isEqualTo(2);
         waiting.dispose();
         waitingToo.dispose();
+        assertThat(queued()).isZero();
+    }
+
+    @Test
+    void requestsRefusedForAFullQueueAreCountedByActionAndLeaveTheQueue() {
+        RateLimiter small = RateLimiter.builder().permitsPerSecond(1).burst(1).maxQueued(2).scheduler(time).build();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            observer.permitWait("Create", small.acquire("Create")).subscribe(null, errors::add);
+        }
+        // One granted at once, two queued, two refused on the spot.
+        assertThat(errors).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(DbbrainCapacityException.class));
+        assertThat(queued()).isEqualTo(2);
+        assertThat(registry.get("dbbrain.limiter.rejected").tag("action", "Create").counter().count()).isEqualTo(2);
+        assertThat(registry.find("dbbrain.limiter.rejected").tag("action", "Describe").counter()).isNull();
+        time.advanceTimeBy(Duration.ofSeconds(2));
         assertThat(queued()).isZero();
     }
 }

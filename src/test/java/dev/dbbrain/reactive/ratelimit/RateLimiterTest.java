@@ -3,6 +3,8 @@ package dev.dbbrain.reactive.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.dbbrain.reactive.DbbrainCapacityException;
+import dev.dbbrain.reactive.ErrorCategory;
 import dev.dbbrain.reactive.internal.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +173,7 @@ class RateLimiterTest {
     void aLimiterFarAboveAnyServiceLimitIsBuiltWithoutARingPerPermitAndStillPacesNothingBack() {
         // burst + rate of 2^31 + 10^12: a ring of one long per permit would not even fit in an array.
         TokenBucket bucket = new TokenBucket(ACTION, new TokenBucket.Settings(1e12, Integer.MAX_VALUE, 0.5, 0.05,
-                0.1), TimeSource.of(time));
+                0.1, RateLimiter.DEFAULT_MAX_QUEUED), TimeSource.of(time));
         List<Long> writes = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             subscriptions.add(bucket.acquirePermit()
@@ -334,5 +336,50 @@ class RateLimiterTest {
                 .withMessageContaining("burst");
         assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.builder().adaptive(1.5, 0.1, 0.1))
                 .withMessageContaining("slowdownFactor");
+    }
+
+    @Test
+    void aFullQueueRefusesTheNextWaiterAtOnceWithATypedErrorAndTheStateShowsIt() {
+        RateLimiter limiter = RateLimiter.builder().permitsPerSecond(10).burst(1).maxQueued(3).scheduler(time).build();
+        List<String> grants = new CopyOnWriteArrayList<>();
+        for (String name : List.of("a", "b", "c", "d")) {
+            waiter(limiter, name, grants);
+        }
+        StepVerifier.create(limiter.acquire(ACTION))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(DbbrainCapacityException.class)
+                            .hasMessageContaining("3 requests already wait").hasMessageContaining("maxQueued");
+                    DbbrainCapacityException capacity = (DbbrainCapacityException) e;
+                    assertThat(capacity.limitName()).isEqualTo("maxQueued");
+                    assertThat(capacity.limit()).isEqualTo(3);
+                    assertThat(capacity.action()).isEqualTo(ACTION);
+                    assertThat(capacity.category()).isEqualTo(ErrorCategory.REJECTED);
+                    assertThat(capacity.isRetryable()).isFalse();
+                })
+                .verify(Duration.ofSeconds(1));
+        RateLimiterState state = limiter.state(ACTION);
+        assertThat(state.queued()).isEqualTo(3);
+        assertThat(state.maxQueued()).isEqualTo(3);
+        assertThat(state.rejected()).isEqualTo(1);
+
+        // The refused waiter took nothing: the queue is served on its schedule, and a place freed is a place again.
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(grants).containsExactly("a@0", "b@100");
+        waiter(limiter, "e", grants);
+        time.advanceTimeBy(Duration.ofMillis(300));
+        assertThat(grants).containsExactly("a@0", "b@100", "c@200", "d@300", "e@400");
+        assertThat(limiter.state(ACTION).rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void theDefaultCapIsGenerousAndEveryBuiltInLimiterReportsItsCap() {
+        assertThat(RateLimiter.builder().build().state(ACTION).maxQueued()).isEqualTo(1000);
+        assertThat(RateLimiter.unlimited().state(ACTION).maxQueued()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(RateLimiter.builder().build().toString()).contains("maxQueued=1000");
+        assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.builder().maxQueued(0))
+                .withMessageContaining("maxQueued");
+        // A limiter written before the cap existed reports none.
+        assertThat(new RateLimiterState(ACTION, 1, 1, 0, 0, 0, Duration.ZERO).maxQueued())
+                .isEqualTo(Integer.MAX_VALUE);
     }
 }

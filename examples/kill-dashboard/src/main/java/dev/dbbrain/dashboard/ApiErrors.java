@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Maps failures of the API endpoints to RFC 9457 problem details: bad input is 400, an ID the service does not
- * know 404, throttling 429, and any other failure of the service or the way to it 502, with the service's error
+ * know 404, throttling and too many open event streams 429, a request the client refused for its own limits (a
+ * full rate-limiter queue) 503, and any other failure of the service or the way to it 502, with the service's error
  * code and RequestId.
  */
 @RestControllerAdvice
@@ -25,13 +26,23 @@ class ApiErrors {
         return respond(problem);
     }
 
+    @ExceptionHandler(StreamLimits.TooManyStreams.class)
+    ResponseEntity<ProblemDetail> tooManyStreams(StreamLimits.TooManyStreams e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        problem.setTitle("Too many event streams");
+        problem.setProperty("code", "TooManyStreams");
+        problem.setProperty("setting", e.setting());
+        return respond(problem);
+    }
+
     @ExceptionHandler(DbbrainException.class)
     ResponseEntity<ProblemDetail> dbbrain(DbbrainException e) {
         String code = TaskEvents.WatchFailure.code(e);
         HttpStatus status = status(e, code);
         String detail = e instanceof DbbrainApiException api ? api.errorMessage() : e.getMessage();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status == HttpStatus.BAD_GATEWAY ? "DBbrain call failed" : "DBbrain refused the request");
+        problem.setTitle(status == HttpStatus.BAD_GATEWAY ? "DBbrain call failed"
+                : status == HttpStatus.SERVICE_UNAVAILABLE ? "Too many requests waiting" : "DBbrain refused the request");
         problem.setProperty("code", code);
         problem.setProperty("action", e.action());
         problem.setProperty("requestId", e.requestId());
@@ -46,6 +57,9 @@ class ApiErrors {
     private static HttpStatus status(DbbrainException e, String code) {
         if (e.category() == ErrorCategory.THROTTLED) {
             return HttpStatus.TOO_MANY_REQUESTS;
+        }
+        if (e.category() == ErrorCategory.REJECTED) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
         }
         if (e.category() == ErrorCategory.INVALID_REQUEST) {
             return code.startsWith("ResourceNotFound") ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST;

@@ -1,6 +1,5 @@
 package dev.dbbrain.dashboard;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -10,8 +9,8 @@ class BackendController {
 
     private final Backend backend;
 
-    BackendController(ObjectProvider<EmulatorConfiguration.EmbeddedEmulator> emulator) {
-        this.backend = new Backend(emulator.getIfAvailable() != null);
+    BackendController(BackendGuard guard) {
+        this.backend = new Backend(guard.emulator(), guard.backend());
     }
 
     @GetMapping("/api/backend")
@@ -23,7 +22,9 @@ class BackendController {
      * What the client calls.
      *
      * @param emulator whether it is the embedded emulator rather than Tencent Cloud
+     * @param backend {@code emulator} or {@code tencent-cloud}, as in every answer's
+     *     {@value BackendGuard#HEADER} header
      */
-    record Backend(boolean emulator) {
+    record Backend(boolean emulator, String backend) {
     }
 }

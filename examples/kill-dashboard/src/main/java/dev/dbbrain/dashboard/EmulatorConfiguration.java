@@ -33,9 +33,9 @@ class EmulatorConfiguration {
                 .proxies(settings.proxies())
                 .proxyFailureProbability(settings.proxyFailureProbability())
                 .start();
-        log.info("Using the embedded DBbrain emulator at {} (no Tencent Cloud credentials configured, or "
-                + "dashboard.emulator.enabled=true); set dbbrain.credentials.secret-id and secret-key, or "
-                + "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, to use Tencent Cloud", emulator.endpoint());
+        log.warn("DEMO: the dashboard runs against the embedded DBbrain emulator at {} "
+                + "(dashboard.emulator.enabled=true): nothing real is killed. Every answer says so in its "
+                + "X-Dashboard-Backend header, and the page in its title bar", emulator.endpoint());
         return new EmbeddedEmulator(emulator, credentials);
     }
 

@@ -12,34 +12,37 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when the dashboard should run against the embedded emulator: {@code dashboard.emulator.enabled=true}, or
- * that property unset and no credentials anywhere the client would look (the {@code dbbrain.credentials.*}
- * properties, then the default chain: environment variables, then the profile files). The emulator is never a
- * silent fallback for credentials that are configured but wrong: those reach Tencent Cloud and fail there.
+ * Matches when the dashboard should run against the embedded emulator: only when asked for, with
+ * {@code dashboard.emulator.enabled=true} (which the {@code demo} profile and {@code run.sh} set). Missing
+ * credentials never start it: a deployment whose key is empty by mistake must not answer "finished" from a
+ * simulation ({@link BackendGuard} stops such a start with a message instead).
  */
 final class EmulatorModeCondition extends SpringBootCondition {
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        Environment env = context.getEnvironment();
-        Boolean enabled = env.getProperty("dashboard.emulator.enabled", Boolean.class);
-        if (enabled != null) {
-            return new ConditionOutcome(enabled, "dashboard.emulator.enabled=" + enabled);
-        }
-        List<String> found = configuredCredentials(env, profileFiles());
-        return found.isEmpty()
-                ? ConditionOutcome.match("no Tencent Cloud credentials configured")
-                : ConditionOutcome.noMatch("Tencent Cloud credentials configured: " + String.join(", ", found));
+        Boolean enabled = context.getEnvironment().getProperty("dashboard.emulator.enabled", Boolean.class);
+        return Boolean.TRUE.equals(enabled) ? ConditionOutcome.match("dashboard.emulator.enabled=true")
+                : ConditionOutcome.noMatch("dashboard.emulator.enabled is " + enabled + ", not true");
     }
 
-    /** Where credentials are configured, in the client's order; empty when nowhere. Runs once, at startup. */
+    /**
+     * Where credentials are configured, in the client's order; empty when nowhere. A SecretId counts only with its
+     * SecretKey, and a blank value is no value (an empty {@code TENCENTCLOUD_SECRET_ID} is a common deployment
+     * slip). Runs once, at startup.
+     */
     static List<String> configuredCredentials(Environment env, List<Path> profileFiles) {
         List<String> found = new ArrayList<>();
-        for (String name : List.of("dbbrain.credentials.secret-id", CredentialsProvider.ENV_SECRET_ID,
-                CredentialsProvider.ENV_CREDENTIALS_FILE)) {
-            if (hasText(env.getProperty(name))) {
-                found.add(name);
-            }
+        if (hasText(env.getProperty("dbbrain.credentials.secret-id"))
+                && hasText(env.getProperty("dbbrain.credentials.secret-key"))) {
+            found.add("dbbrain.credentials.secret-id");
+        }
+        if (hasText(env.getProperty(CredentialsProvider.ENV_SECRET_ID))
+                && hasText(env.getProperty(CredentialsProvider.ENV_SECRET_KEY))) {
+            found.add(CredentialsProvider.ENV_SECRET_ID);
+        }
+        if (hasText(env.getProperty(CredentialsProvider.ENV_CREDENTIALS_FILE))) {
+            found.add(CredentialsProvider.ENV_CREDENTIALS_FILE);
         }
         for (Path profile : profileFiles) {
             if (Files.isRegularFile(profile)) {
@@ -60,7 +63,7 @@ final class EmulatorModeCondition extends SpringBootCondition {
         return files;
     }
 
-    private static boolean hasText(String value) {
+    static boolean hasText(String value) {
         return value != null && !value.isBlank();
     }
 }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,10 +30,14 @@ class KillController {
 
     private final DbbrainClient dbbrain;
     private final TaskEvents events;
+    private final StreamLimits streams;
+    private final String backend;
 
-    KillController(DbbrainClient dbbrain, DashboardProperties properties) {
+    KillController(DbbrainClient dbbrain, DashboardProperties properties, StreamLimits streams, BackendGuard guard) {
         this.dbbrain = dbbrain;
         this.events = new TaskEvents(properties.heartbeat(), Schedulers.parallel());
+        this.streams = streams;
+        this.backend = guard.backend();
     }
 
     /**
@@ -51,19 +56,28 @@ class KillController {
                             + "/events");
                     return ResponseEntity.created(events)
                             .body(new KillStarted(instance, created.asyncRequestId(), events.toString(),
-                                    created.requestId()));
+                                    created.requestId(), backend));
                 });
     }
 
     /**
      * Streams the task's states until it ends; see {@link TaskEvents}. A reconnecting browser gets the latest state
-     * first, then the changes.
+     * first, then the changes. Over the caps on open streams ({@code dashboard.streams.*}) it is refused at once
+     * with 429, before any watch starts.
      */
     @GetMapping(value = "/tasks/{taskId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<?>> events(@PathVariable String instanceId, @PathVariable String taskId) {
+    Flux<ServerSentEvent<?>> events(@PathVariable String instanceId, @PathVariable String taskId,
+            ServerHttpRequest request) {
         String instance = checkInstanceId(instanceId);
         long task = checkTaskId(taskId);
-        return events.stream(dbbrain.watch(instance, task));
+        Runnable release = streams.acquire(client(request));
+        return events.stream(dbbrain.watch(instance, task)).doFinally(signal -> release.run());
+    }
+
+    /** The client's address: behind a proxy, set {@code server.forward-headers-strategy} so that it is the browser's. */
+    private static String client(ServerHttpRequest request) {
+        return request.getRemoteAddress() == null || request.getRemoteAddress().getAddress() == null ? "unknown"
+                : request.getRemoteAddress().getAddress().getHostAddress();
     }
 
     static String checkInstanceId(String instanceId) {
@@ -99,7 +113,8 @@ class KillController {
      * @param taskId the task's {@code AsyncRequestId}
      * @param events the path of its event stream
      * @param requestId the RequestId of the create call, for support tickets
+     * @param backend which backend created it: {@code emulator} or {@code tencent-cloud}
      */
-    record KillStarted(String instanceId, long taskId, String events, String requestId) {
+    record KillStarted(String instanceId, long taskId, String events, String requestId, String backend) {
     }
 }

@@ -16,12 +16,20 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Import;
 import org.springframework.mock.env.MockEnvironment;
 
-/** When the dashboard starts the emulator, and that the client then talks to it; nothing is sent anywhere. */
+/**
+ * When the dashboard starts the emulator (only when asked for), that the client then talks to it, and which
+ * starts it refuses; nothing is sent anywhere. The home directory is a temporary one, so that a profile file on the
+ * machine running the tests counts for nothing.
+ */
 class EmulatorModeConditionTest {
+
+    @TempDir
+    static Path home;
 
     private final ApplicationContextRunner app = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DbbrainAutoConfiguration.class))
-            .withUserConfiguration(Dashboard.class);
+            .withUserConfiguration(Dashboard.class)
+            .withSystemProperties("user.home=" + home);
 
     @Test
     void credentialsInPropertiesMeanTencentCloud() {
@@ -48,6 +56,42 @@ class EmulatorModeConditionTest {
     }
 
     @Test
+    void emptyCredentialsWithoutAnExplicitEmulatorSettingStopTheStartWithAClearMessage() {
+        // The reproduction: empty keys (a deployment slip) with a production region and endpoint. The emulator used
+        // to start, take over the endpoint and answer "finished"; now nothing starts.
+        app.withPropertyValues("TENCENTCLOUD_SECRET_ID=", "TENCENTCLOUD_SECRET_KEY=", "dbbrain.region=ap-guangzhou",
+                        "dbbrain.endpoint=https://dbbrain.tencentcloudapi.com")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context).getFailure().rootCause().hasMessageStartingWith("No Tencent Cloud credentials")
+                            .hasMessageContaining("dashboard.emulator.enabled=true");
+                });
+        app.run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageStartingWith("No Tencent Cloud credentials"));
+        app.withPropertyValues("TENCENTCLOUD_SECRET_ID=AKIDexample", "TENCENTCLOUD_SECRET_KEY= ")
+                .run(context -> assertThat(context).as("an id without its key is no credentials").hasFailed());
+    }
+
+    @Test
+    void theEmulatorNeverStandsInForAConfiguredEndpointOrRegion() {
+        app.withPropertyValues("dashboard.emulator.enabled=true", "dbbrain.region=ap-guangzhou")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("dbbrain.region are both set")
+                        .hasMessageContaining("would silently stand in"));
+        app.withPropertyValues("dashboard.emulator.enabled=true", "dbbrain.endpoint=https://dbbrain.example")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("dbbrain.endpoint are both set"));
+    }
+
+    @Test
+    void theBackendIsNamedForEveryAnswer() {
+        app.withPropertyValues("dashboard.emulator.enabled=true")
+                .run(context -> assertThat(context.getBean(BackendGuard.class).backend()).isEqualTo("emulator"));
+        app.withPropertyValues("dbbrain.credentials.secret-id=AKIDexample", "dbbrain.credentials.secret-key=key")
+                .run(context -> assertThat(context.getBean(BackendGuard.class).backend()).isEqualTo("tencent-cloud"));
+    }
+
+    @Test
     void disabledEmulatorIsNeverStarted() {
         app.withPropertyValues("dashboard.emulator.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed()
@@ -61,13 +105,18 @@ class EmulatorModeConditionTest {
 
         assertThat(EmulatorModeCondition.configuredCredentials(new MockEnvironment(), profiles)).isEmpty();
         assertThat(EmulatorModeCondition.configuredCredentials(
-                new MockEnvironment().withProperty("TENCENTCLOUD_SECRET_ID", "AKIDexample"), profiles))
+                new MockEnvironment().withProperty("TENCENTCLOUD_SECRET_ID", "AKIDexample")
+                        .withProperty("TENCENTCLOUD_SECRET_KEY", "key"), profiles))
                 .containsExactly("TENCENTCLOUD_SECRET_ID");
+        assertThat(EmulatorModeCondition.configuredCredentials(
+                new MockEnvironment().withProperty("TENCENTCLOUD_SECRET_ID", "AKIDexample"), profiles))
+                .as("an id without its key").isEmpty();
         assertThat(EmulatorModeCondition.configuredCredentials(
                 new MockEnvironment().withProperty("TENCENTCLOUD_CREDENTIALS_FILE", "/srv/credentials"), profiles))
                 .containsExactly("TENCENTCLOUD_CREDENTIALS_FILE");
         assertThat(EmulatorModeCondition.configuredCredentials(
-                new MockEnvironment().withProperty("dbbrain.credentials.secret-id", " "), profiles))
+                new MockEnvironment().withProperty("dbbrain.credentials.secret-id", " ")
+                        .withProperty("dbbrain.credentials.secret-key", "key"), profiles))
                 .as("blank is not configured").isEmpty();
         Files.writeString(profile, "[default]\nsecret_id = AKIDexample\nsecret_key = key\n");
         assertThat(EmulatorModeCondition.configuredCredentials(new MockEnvironment(), profiles))
@@ -86,7 +135,7 @@ class EmulatorModeConditionTest {
 
     /** Not a {@code @Configuration}: the application's component scan would pick it up in the other tests. */
     @EnableConfigurationProperties(DashboardProperties.class)
-    @Import(EmulatorConfiguration.class)
+    @Import({EmulatorConfiguration.class, DashboardConfiguration.class})
     static class Dashboard {
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
@@ -28,6 +29,9 @@ class KillEventsIT {
 
     @Autowired
     private WebTestClient web;
+
+    @LocalServerPort
+    private int port;
 
     @Test
     void killReturnsTheTaskIdAndItsEventStream() {
@@ -182,7 +186,65 @@ class KillEventsIT {
     void theBackendIsTheEmulator() {
         web.get().uri("/api/backend").exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.emulator").isEqualTo(true);
+                .expectBody().jsonPath("$.emulator").isEqualTo(true).jsonPath("$.backend").isEqualTo("emulator");
+    }
+
+    @Test
+    void aRebindingHostIsForbiddenEvenWithAMatchingOrigin() {
+        // The reproduction: after DNS rebinding the attacker's page is same-origin with the dashboard in the
+        // browser's eyes, but its requests name the attacker's host. That used to create a task (201).
+        web.post().uri("/api/instances/{id}/kill", "crs-demo0001")
+                .header("Host", "attacker.example:18080")
+                .header("Origin", "http://attacker.example:18080")
+                .contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("NotThisDashboard");
+        for (String path : List.of("/", "/api/backend", "/api/instances/crs-demo0001/tasks/1/events")) {
+            web.get().uri(path).header("Host", "attacker.example").exchange().expectStatus().isForbidden();
+        }
+    }
+
+    @Test
+    void anotherOriginIsForbiddenOnTheApiWhateverTheContentType() {
+        web.post().uri("/api/instances/{id}/kill", "crs-demo0001")
+                .header("Origin", "https://elsewhere.example")
+                .contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus().isForbidden();
+        web.get().uri("/api/instances/crs-demo0001/tasks/1/events")
+                .header("Origin", "null")
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange()
+                .expectStatus().isForbidden();
+    }
+
+    @Test
+    void theDashboardsOwnOriginAndLoopbackNamesAreAccepted() {
+        web.post().uri("/api/instances/{id}/kill", "crs-demo0006")
+                .header("Origin", "http://localhost:" + port)
+                .contentType(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus().isCreated();
+        for (String host : List.of("127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST")) {
+            web.get().uri("/api/backend").header("Host", host).exchange().expectStatus().isOk();
+        }
+    }
+
+    @Test
+    void everyAnswerNamesTheBackendThatServedIt() {
+        KillController.KillStarted started = kill("crs-demo0007");
+        assertThat(started.backend()).isEqualTo("emulator");
+        web.get().uri("/api/backend").exchange()
+                .expectHeader().valueEquals(BackendGuard.HEADER, "emulator");
+        web.post().uri("/api/instances/{id}/kill", "crs demo!").contentType(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().valueEquals(BackendGuard.HEADER, "emulator");
+        web.get().uri(started.events()).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectHeader().valueEquals(BackendGuard.HEADER, "emulator")
+                .returnResult(String.class).getResponseBody().then().block(STREAM_TIMEOUT);
+        web.get().uri("/").exchange().expectHeader().valueEquals(BackendGuard.HEADER, "emulator");
     }
 
     private KillController.KillStarted kill(String instanceId) {
@@ -191,6 +253,7 @@ class KillEventsIT {
                 .exchange()
                 .expectStatus().isCreated()
                 .expectHeader().value("Location", location -> assertThat(location).endsWith("/events"))
+                .expectHeader().valueEquals(BackendGuard.HEADER, "emulator")
                 .expectBody(KillController.KillStarted.class)
                 .returnResult()
                 .getResponseBody();

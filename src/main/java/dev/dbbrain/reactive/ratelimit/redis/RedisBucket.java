@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.ratelimit.redis;
 
+import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.DbbrainTransportException;
 import dev.dbbrain.reactive.internal.TimeSource;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
@@ -73,6 +74,7 @@ final class RedisBucket {
     private int surplus;
     private long sequence;
     private long granted;
+    private long rejected;
     private long waitedNanos;
     private long lastDelayedAt = Long.MIN_VALUE / 2;
 
@@ -94,8 +96,22 @@ final class RedisBucket {
     Mono<Void> acquire(Grant grant) {
         return Mono.create(sink -> {
             Waiter waiter = new Waiter(sink, grant, time.nanoTime());
+            int maxQueued = limiter.maxQueued();
+            boolean full;
             synchronized (this) {
-                queue.add(waiter);
+                full = queue.size() >= maxQueued;
+                if (full) {
+                    rejected++;
+                } else {
+                    queue.add(waiter);
+                }
+            }
+            if (full) {
+                // Fails fast instead of queueing without bound (or reserving slots the fleet would wait behind).
+                sink.error(new DbbrainCapacityException(action, "maxQueued", maxQueued, action + " refused: "
+                        + maxQueued + " requests of this JVM already wait for a permit of this account's bucket "
+                        + "(maxQueued); nothing was sent. Shed load, or raise the limiter's maxQueued"));
+                return;
             }
             sink.onCancel(() -> cancel(waiter));
             if (limiter.redisWanted()) {
@@ -136,11 +152,18 @@ final class RedisBucket {
 
     private void reserve() {
         long sentAt = time.nanoTime();
-        limiter.store().acquire(key, limiter.intervalMicros(), limiter.toleranceMicros())
+        limiter.store().acquire(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros())
                 .subscribe(reservation -> onReserved(reservation, sentAt), this::onFailed);
     }
 
     private void onReserved(RedisBucketStore.Reservation reservation, long sentAt) {
+        if (reservation.waitMicros() > limiter.horizonMicros()) {
+            // Longer than this limiter's own waiters can ever need: the schedule is corrupt or poisoned (the
+            // script, finding it so, reserved nothing and restarted it), or the fleet queues more than one JVM
+            // may. A fault for the outage policy, not a wait of unbounded length.
+            onFailed(new OverlongWait(key, reservation.waitMicros(), limiter.horizonMicros()));
+            return;
+        }
         limiter.redisAnswered();
         long now = time.nanoTime();
         RedisClock clock = limiter.clock();
@@ -242,7 +265,8 @@ final class RedisBucket {
     }
 
     private void refund(Slot slot) {
-        limiter.store().refund(key, limiter.intervalMicros(), slot.reservation)
+        limiter.store().refund(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
+                        slot.reservation)
                 .subscribe(r -> limiter.refunded(), limiter::redisFailed);
     }
 
@@ -269,7 +293,8 @@ final class RedisBucket {
             }
             lastDelayedAt = now;
         }
-        limiter.store().delay(key, limiter.intervalMicros(), 500_000)
+        limiter.store().delay(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
+                        500_000)
                 .subscribe(r -> { }, limiter::redisFailed);
     }
 
@@ -286,8 +311,24 @@ final class RedisBucket {
         return queue.size();
     }
 
+    synchronized long rejected() {
+        return rejected;
+    }
+
     synchronized Duration waited() {
         return Duration.ofNanos(waitedNanos);
+    }
+
+    /** An answer from Redis asking for a wait beyond the limiter's horizon; never leaves this package. */
+    static final class OverlongWait extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OverlongWait(String key, long waitMicros, long horizonMicros) {
+            super("the bucket " + key + " asked for a wait of " + Duration.ofNanos(
+                    TimeUnit.MICROSECONDS.toNanos(Math.min(waitMicros, Long.MAX_VALUE / 1000))).toSeconds()
+                    + " s, longer than it can ever need (" + Duration.ofNanos(horizonMicros * 1000) + "): its "
+                    + "schedule is corrupt or poisoned, or the fleet queues more than one JVM may", null, false, false);
+        }
     }
 
     private static final class Slot {

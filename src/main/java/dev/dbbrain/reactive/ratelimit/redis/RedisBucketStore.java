@@ -33,6 +33,12 @@ import reactor.core.scheduler.Schedulers;
  * holds whatever is cancelled. The key expires when {@code t} has passed: from then on the bucket is full, exactly
  * as if the key did not exist, so expiry loses nothing.
  *
+ * <p>The schedule never runs further ahead than a <em>horizon</em> (the longest wait the limiter accepts): an acquire
+ * whose slot lies beyond it reserves nothing, a delay stops at it, and a stored {@code t} further on than this script
+ * ever writes (a key poisoned by hand, corrupt, or set by something else) is discarded — the schedule restarts from
+ * now — while the acquire that found it is answered the wait it would have asked, so its limiter reports the fault
+ * instead of waiting, perhaps for centuries.
+ *
  * <p>Only this class touches Lettuce, so the core library loads without it. Numbers cross as strings: Redis's Lua
  * would print a 16-digit microsecond timestamp with 14 significant digits.
  */
@@ -41,44 +47,63 @@ final class RedisBucketStore {
     static final String SCRIPT = """
             -- KEYS[1]: one bucket. Fields: t = when the next permit is due at the steady pace (microseconds,
             -- Redis clock); f = slots handed back by cancelled waiters, ascending. ARGV[1]: a = acquire,
-            -- r = refund ARGV[4] (slot) reserved as ARGV[5] (t after it, -1 for a returned slot), p = push t on
-            -- by ARGV[4] microseconds. ARGV[2]: microseconds between permits; ARGV[3]: burst tolerance.
+            -- r = refund ARGV[5] (slot) reserved as ARGV[6] (t after it, -1 for a returned slot), p = push t on
+            -- by ARGV[5] microseconds. ARGV[2]: microseconds between permits; ARGV[3]: burst tolerance;
+            -- ARGV[4]: horizon, the longest wait a slot may be reserved for.
             if redis.replicate_commands then pcall(redis.replicate_commands) end
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
             local interval = tonumber(ARGV[2])
             local tolerance = tonumber(ARGV[3])
+            local horizon = tonumber(ARGV[4])
             local t = tonumber(redis.call('HGET', KEYS[1], 't') or now)
+            -- This script never stores t more than horizon + interval + tolerance ahead: a t further on (or not a
+            -- number) was written by something else, a poisoned or corrupt key. Nothing of it can be trusted: the
+            -- schedule restarts from now, as if the key had expired, and an acquire answers the wait that t asked
+            -- for (at most 1e17) without reserving, so the caller reports the fault.
+            local corrupt = nil
+            if t == nil or t ~= t or t > now + horizon + interval + tolerance then
+              corrupt = 1e17
+              if t ~= nil and t == t then corrupt = math.min(t - now, 1e17) end
+              t = now
+            end
             local free = {}
             local stored = redis.call('HGET', KEYS[1], 'f')
-            if stored then
+            if stored and not corrupt then
               for s in string.gmatch(stored, '%d+') do
                 local slot = tonumber(s)
-                if slot >= now then free[#free + 1] = slot end
+                if slot >= now and slot <= now + horizon then free[#free + 1] = slot end
               end
             end
             local result
             if ARGV[1] == 'a' then
-              if #free > 0 then
+              if corrupt then
+                result = {corrupt, now + corrupt, -1}
+              elseif #free > 0 then
                 local slot = table.remove(free, 1)
                 result = {slot - now, slot, -1}
               else
                 local slot = math.max(now, t - tolerance)
-                t = math.max(t, now) + interval
-                result = {slot - now, slot, t}
+                if slot - now > horizon then
+                  -- Beyond the horizon: reserve nothing; the caller refuses the wait.
+                  result = {slot - now, slot, -1}
+                else
+                  t = math.max(t, now) + interval
+                  result = {slot - now, slot, t}
+                end
               end
             elseif ARGV[1] == 'r' then
-              local slot = tonumber(ARGV[4])
-              local after = tonumber(ARGV[5])
+              local slot = tonumber(ARGV[5])
+              local after = tonumber(ARGV[6])
               if after >= 0 and after == t then
                 t = after - interval
-              elseif slot >= now and #free < 256 then
+              elseif slot >= now and slot <= now + horizon and #free < 256 then
                 free[#free + 1] = slot
                 table.sort(free)
               end
               result = {0, 0, t}
             else
-              t = math.max(t, now) + tonumber(ARGV[4])
+              t = math.min(math.max(t, now) + tonumber(ARGV[5]), now + horizon)
               result = {0, 0, t}
             end
             redis.call('HSET', KEYS[1], 't', string.format('%.0f', t))
@@ -150,17 +175,24 @@ final class RedisBucketStore {
         }
     }
 
-    Mono<Reservation> acquire(String key, long intervalMicros, long toleranceMicros) {
-        return run(key, "a", Long.toString(intervalMicros), Long.toString(toleranceMicros));
+    /**
+     * Reserves the next slot; a slot more than {@code horizonMicros} away is answered but not reserved (see
+     * {@link RedisBucket}: the caller refuses such a wait).
+     */
+    Mono<Reservation> acquire(String key, long intervalMicros, long toleranceMicros, long horizonMicros) {
+        return run(key, "a", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+                Long.toString(horizonMicros));
     }
 
-    Mono<Reservation> refund(String key, long intervalMicros, Reservation reservation) {
-        return run(key, "r", Long.toString(intervalMicros), "0", Long.toString(reservation.slot()),
-                Long.toString(reservation.after()));
+    Mono<Reservation> refund(String key, long intervalMicros, long toleranceMicros, long horizonMicros,
+            Reservation reservation) {
+        return run(key, "r", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+                Long.toString(horizonMicros), Long.toString(reservation.slot()), Long.toString(reservation.after()));
     }
 
-    Mono<Reservation> delay(String key, long intervalMicros, long micros) {
-        return run(key, "p", Long.toString(intervalMicros), "0", Long.toString(micros));
+    Mono<Reservation> delay(String key, long intervalMicros, long toleranceMicros, long horizonMicros, long micros) {
+        return run(key, "p", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+                Long.toString(horizonMicros), Long.toString(micros));
     }
 
     private Mono<Reservation> run(String key, String... args) {

@@ -34,7 +34,9 @@ import reactor.core.publisher.Mono;
  * <p>When Redis does not answer within the command timeout, the outage policy decides: fail closed (a
  * {@link DbbrainTransportException} that says the request was not sent) or a local bucket at the configured rate
  * divided by the expected replicas. One warning per outage; during it, one acquire per {@link #PROBE_INTERVAL} tries
- * Redis again, and the first answer ends the outage.
+ * Redis again, and the first answer ends the outage. An answer asking for a wait beyond the limiter's horizon
+ * ({@code burst + maxQueued} permits' time and a second) counts as a failure too: a poisoned or corrupt bucket fails
+ * fast (or falls back) instead of stalling the fleet.
  */
 final class RedisLimiter implements RateLimiter {
 
@@ -48,14 +50,24 @@ final class RedisLimiter implements RateLimiter {
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
     record Settings(double permitsPerSecond, int burst, String keyPrefix, Duration commandTimeout,
-            int expectedReplicas) {
+            int expectedReplicas, int maxQueued) {
     }
+
+    /** What the horizon allows beyond the permits it is counted in: throttling delays, a fleet's stragglers. */
+    static final long HORIZON_MARGIN_MICROS = 1_000_000L;
 
     private final Settings settings;
     private final RedisBucketStore store;
     private final TimeSource time;
     private final long intervalMicros;
     private final long toleranceMicros;
+    /**
+     * The longest wait for a slot this limiter accepts: the time {@code burst + maxQueued} permits take, plus a
+     * margin. Its own waiters never need more (it queues at most {@code maxQueued}); a longer answer means the
+     * bucket's schedule is corrupt, or that the fleet queues more than one JVM may — either way a fault, handled
+     * by the outage policy, rather than a wait of unbounded length.
+     */
+    private final long horizonMicros;
     /** The policy's local bucket, or null to fail closed. */
     private final RateLimiter fallback;
     private final ConcurrentHashMap<String, RedisBucket> buckets = new ConcurrentHashMap<>();
@@ -74,6 +86,7 @@ final class RedisLimiter implements RateLimiter {
         // Whole microseconds, rounded so the pace is never faster than configured.
         this.intervalMicros = (long) Math.ceil(1e6 / settings.permitsPerSecond());
         this.toleranceMicros = (settings.burst() - 1) * intervalMicros;
+        this.horizonMicros = ((long) settings.burst() + settings.maxQueued()) * intervalMicros + HORIZON_MARGIN_MICROS;
         this.fallback = fallback;
     }
 
@@ -128,16 +141,19 @@ final class RedisLimiter implements RateLimiter {
     public RateLimiterState state(String action) {
         Objects.requireNonNull(action, "action must not be null");
         long granted = 0;
+        long rejected = 0;
         int queued = 0;
         Duration waited = Duration.ZERO;
         for (RedisBucket bucket : buckets.values()) {
             if (bucket.action().equals(action)) {
                 granted += bucket.granted();
+                rejected += bucket.rejected();
                 queued += bucket.queued();
                 waited = waited.plus(bucket.waited());
             }
         }
-        return new RateLimiterState(action, settings.permitsPerSecond(), Double.NaN, queued, granted, 0, waited);
+        return new RateLimiterState(action, settings.permitsPerSecond(), Double.NaN, queued, settings.maxQueued(),
+                granted, rejected, 0, waited);
     }
 
     RedisClock clock() {
@@ -154,6 +170,14 @@ final class RedisLimiter implements RateLimiter {
 
     long toleranceMicros() {
         return toleranceMicros;
+    }
+
+    long horizonMicros() {
+        return horizonMicros;
+    }
+
+    int maxQueued() {
+        return settings.maxQueued();
     }
 
     long writeToleranceNanos() {
@@ -211,7 +235,8 @@ final class RedisLimiter implements RateLimiter {
             outageStartedAt = time.nanoTime();
             nextProbeAt = outageStartedAt + PROBE_INTERVAL.toNanos();
         }
-        LOG.log(System.Logger.Level.WARNING, "Rate limiter: Redis at {0} did not answer ({1}); until it does, {2}",
+        LOG.log(System.Logger.Level.WARNING, "Rate limiter: Redis at {0} gave no usable answer ({1}); until it "
+                + "does, {2}",
                 store.address(), describe(error), fallback == null ? "requests fail without being sent"
                         : "each JVM limits itself to " + settings.permitsPerSecond() / settings.expectedReplicas()
                                 + " per second");
@@ -227,13 +252,16 @@ final class RedisLimiter implements RateLimiter {
             return fallback.acquirePermit(action, null);
         }
         return Mono.error(() -> new DbbrainTransportException(action, "the rate limiter's Redis at "
-                + store.address() + " did not answer" + (cause == null ? " (outage in progress)" : ": "
+                + store.address() + " gave no usable answer" + (cause == null ? " (outage in progress)" : ": "
                 + describe(cause)), false, cause));
     }
 
     private static String describe(Throwable error) {
         if (error instanceof java.util.concurrent.TimeoutException) {
             return "no answer in time";
+        }
+        if (error instanceof RedisBucket.OverlongWait) {
+            return error.getMessage();
         }
         String message = error.getMessage();
         return error.getClass().getSimpleName() + (message == null ? ""
@@ -248,7 +276,8 @@ final class RedisLimiter implements RateLimiter {
     @Override
     public String toString() {
         return "RedisRateLimiter[" + store.address() + ", permitsPerSecond=" + settings.permitsPerSecond()
-                + ", burst=" + settings.burst() + ", keyPrefix=" + settings.keyPrefix() + ", onOutage="
+                + ", burst=" + settings.burst() + ", maxQueued=" + settings.maxQueued() + ", keyPrefix="
+                + settings.keyPrefix() + ", onOutage="
                 + (fallback == null ? "failClosed" : "fallBackLocally(" + settings.expectedReplicas() + ")") + "]";
     }
 }

@@ -72,6 +72,7 @@ public final class RedisRateLimiter {
         private String keyPrefix = "dbbrain:rate";
         private Duration commandTimeout = Duration.ofSeconds(1);
         private int expectedReplicas;
+        private int maxQueued = RateLimiter.DEFAULT_MAX_QUEUED;
         private Scheduler scheduler;
 
         Builder(Object client, String redisUri) {
@@ -153,6 +154,23 @@ public final class RedisRateLimiter {
         }
 
         /**
+         * Sets how many requests of one action and account may wait in this JVM for a permit at once; default
+         * {@value RateLimiter#DEFAULT_MAX_QUEUED}. One more fails at once, unsent, with a
+         * {@link dev.dbbrain.reactive.DbbrainCapacityException} ({@code limitName()} {@code maxQueued}), which the
+         * client does not retry. It also sets the longest wait the limiter accepts from Redis: the time
+         * {@code burst + maxQueued} permits take, plus a second. A longer answer (a bucket whose schedule was
+         * poisoned or corrupted, or a fleet queueing more than one JVM may) is a fault, handled like an
+         * unreachable Redis: {@link #failClosed()} or {@link #fallBackLocally(int)}.
+         *
+         * @param maxQueued at least 1
+         * @return this builder
+         */
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = Validation.requireAtLeastOne(maxQueued, "maxQueued");
+            return this;
+        }
+
+        /**
          * Sets the scheduler whose timers end waits and time command timeouts; default {@link Schedulers#parallel()}.
          *
          * @param scheduler the scheduler
@@ -182,11 +200,12 @@ public final class RedisRateLimiter {
             }
             RateLimiter fallback = null;
             if (expectedReplicas > 0) {
-                RateLimiter.Builder local = RateLimiter.builder().permitsPerSecond(permitsPerSecond / expectedReplicas);
+                RateLimiter.Builder local = RateLimiter.builder().permitsPerSecond(permitsPerSecond / expectedReplicas)
+                        .maxQueued(maxQueued);
                 fallback = (scheduler == null ? local : local.scheduler(scheduler)).build();
             }
             return new RedisLimiter(new RedisLimiter.Settings(permitsPerSecond, burst, keyPrefix,
-                    commandTimeout, expectedReplicas), store, time, fallback);
+                    commandTimeout, expectedReplicas, maxQueued), store, time, fallback);
         }
     }
 }

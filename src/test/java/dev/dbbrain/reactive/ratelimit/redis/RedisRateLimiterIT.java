@@ -34,6 +34,8 @@ class RedisRateLimiterIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String ACTION = "DescribeProxySessionKillTasks";
+    /** A horizon no test schedule reaches, in microseconds. */
+    private static final long HOUR = 3_600_000_000L;
 
     private static RedisProcess redis;
     private final List<RedisLimiter> limiters = new CopyOnWriteArrayList<>();
@@ -93,25 +95,25 @@ class RedisRateLimiterIT {
         RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1)).store();
         long interval = 1_000_000;
         String key = "test:{schedule}:" + ACTION;
-        RedisBucketStore.Reservation a1 = store.acquire(key, interval, 0).block(WAIT);
-        RedisBucketStore.Reservation a2 = store.acquire(key, interval, 0).block(WAIT);
-        RedisBucketStore.Reservation a3 = store.acquire(key, interval, 0).block(WAIT);
+        RedisBucketStore.Reservation a1 = store.acquire(key, interval, 0, HOUR).block(WAIT);
+        RedisBucketStore.Reservation a2 = store.acquire(key, interval, 0, HOUR).block(WAIT);
+        RedisBucketStore.Reservation a3 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         assertThat(a1.waitMicros()).isZero();
         assertThat(a2.slot()).isEqualTo(a1.slot() + interval);
         assertThat(a3.slot()).isEqualTo(a2.slot() + interval);
         assertThat(a2.waitMicros()).isBetween(interval / 2, interval);
 
         // The latest reservation handed back: the schedule steps back, the next acquirer gets that very slot.
-        store.refund(key, interval, a3).block(WAIT);
-        RedisBucketStore.Reservation a4 = store.acquire(key, interval, 0).block(WAIT);
+        store.refund(key, interval, 0, HOUR, a3).block(WAIT);
+        RedisBucketStore.Reservation a4 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         assertThat(a4.slot()).isEqualTo(a3.slot());
 
         // An earlier one handed back: it goes to the next acquirer; the schedule's end stays where it was.
-        store.refund(key, interval, a2).block(WAIT);
-        RedisBucketStore.Reservation a5 = store.acquire(key, interval, 0).block(WAIT);
+        store.refund(key, interval, 0, HOUR, a2).block(WAIT);
+        RedisBucketStore.Reservation a5 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         assertThat(a5.slot()).isEqualTo(a2.slot());
         assertThat(a5.after()).isEqualTo(-1);
-        RedisBucketStore.Reservation a6 = store.acquire(key, interval, 0).block(WAIT);
+        RedisBucketStore.Reservation a6 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         assertThat(a6.slot()).isEqualTo(a4.slot() + interval);
     }
 
@@ -121,7 +123,7 @@ class RedisRateLimiterIT {
         long interval = 1_000_000;
         String key = "test:{burst}:" + ACTION;
         List<RedisBucketStore.Reservation> r = Flux.range(0, 4)
-                .concatMap(i -> store.acquire(key, interval, 2 * interval)).collectList().block(WAIT);
+                .concatMap(i -> store.acquire(key, interval, 2 * interval, HOUR)).collectList().block(WAIT);
         assertThat(r.subList(0, 3)).allSatisfy(x -> assertThat(x.waitMicros()).isLessThan(interval / 2));
         assertThat(r.get(3).waitMicros()).isBetween(interval / 2, interval);
     }
@@ -149,7 +151,7 @@ class RedisRateLimiterIT {
         // The slot handed back was the schedule's last (3 s): the next acquirer anywhere gets it, not 4 s.
         awaitTrue(() -> limiter.refunds() == 1);
         RedisBucketStore.Reservation next = limiter.store().acquire(limiter.bucket(null, ACTION).key(),
-                limiter.intervalMicros(), 0).block(WAIT);
+                limiter.intervalMicros(), 0, limiter.horizonMicros()).block(WAIT);
         assertThat(next.waitMicros()).isBetween(1_500_000L, 3_000_000L);
         assertThat(limiter.state(ACTION).granted()).isEqualTo(3);
         assertThat(limiter.state(ACTION).queued()).isZero();
@@ -271,6 +273,104 @@ class RedisRateLimiterIT {
         Flux.range(0, 10).concatMap(i -> limiter.acquire(ACTION)).blockLast(WAIT);
         assertThat(redis.commandCalls().getOrDefault("evalsha", 0L)).as("back on the shared budget").isEqualTo(10);
         assertThat(warnings()).hasSize(1);
+    }
+
+    @Test
+    void aPoisonedBucketFailsTheCreateWithinTwoSecondsUnsentAndTheScriptRestartsItsSchedule() {
+        String secretId = "AKIDpoisonedBucket01";
+        String secretKey = "poisoned-bucket-key";
+        DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(secretId, secretKey).rateLimit(20).start();
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()));
+        DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
+                .credentials(Credentials.of(secretId, secretKey)).rateLimiter(limiter).maxRetries(0).build();
+        String create = "CreateProxySessionKillTask";
+        String key = "dbbrain:rate:{" + RedisLimiter.account(secretId) + "}:" + create;
+        try {
+            // A running application: its Redis connection open, its client warm (another action's bucket).
+            client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-poison01", 1L))
+                    .onErrorResume(e -> Mono.empty()).block(WAIT);
+            // The reproduction: the bucket's schedule set far into the future (year 2255) by hand.
+            redis.admin().hset(key, "t", "9000000000000000");
+            long t0 = System.nanoTime();
+            Throwable error = client.createProxySessionKillTask(
+                            dev.dbbrain.reactive.CreateProxySessionKillTaskRequest.of("crs-poison01"))
+                    .then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            assertThat(error).isInstanceOfSatisfying(DbbrainTransportException.class, t -> {
+                assertThat(t.requestSent()).isFalse();
+                assertThat(t.getMessage()).contains("corrupt or poisoned");
+            });
+            assertThat(emulator.stats().requests()).as("nothing was sent").doesNotContainKey(create);
+            assertThat(warnings()).singleElement().satisfies(w -> assertThat(w.getMessage()).contains("no usable"));
+
+            // The script found the schedule beyond anything it writes and restarted it from now, as if the key had
+            // expired (so it expires at once), and once the outage's probe interval has passed the fleet's budget
+            // works again.
+            String schedule = redis.admin().hget(key, "t");
+            long redisNow = Long.parseLong(redis.admin().time().get(0)) * 1_000_000;
+            assertThat(schedule == null ? redisNow : Long.parseLong(schedule))
+                    .isLessThanOrEqualTo(redisNow + 2_000_000);
+            awaitTrue(() -> client.createProxySessionKillTask(
+                            dev.dbbrain.reactive.CreateProxySessionKillTaskRequest.of("crs-poison01"))
+                    .then(Mono.just(true)).onErrorReturn(false).block(WAIT));
+            assertThat(limiter.inOutage()).isFalse();
+        } finally {
+            client.close();
+            emulator.stop();
+        }
+    }
+
+    @Test
+    void theScriptNeverRunsTheScheduleBeyondTheHorizon() {
+        RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri())).store();
+        long interval = 1_000_000;
+        long horizon = 2_500_000;
+        String key = "test:{horizon}:" + ACTION;
+        List<RedisBucketStore.Reservation> r = Flux.range(0, 5)
+                .concatMap(i -> store.acquire(key, interval, 0, horizon)).collectList().block(WAIT);
+        // Slots at 0, 1 s and 2 s are reserved; the fourth (3 s) lies beyond the horizon: answered, not reserved.
+        assertThat(r.subList(0, 3)).allSatisfy(x -> assertThat(x.after()).isPositive());
+        assertThat(r.subList(3, 5)).allSatisfy(x -> {
+            assertThat(x.after()).isEqualTo(-1);
+            assertThat(x.waitMicros()).isGreaterThan(horizon);
+        });
+        long redisNow = Long.parseLong(redis.admin().time().get(0)) * 1_000_000;
+        assertThat(Long.parseLong(redis.admin().hget(key, "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
+        // A throttling delay stops at the horizon too.
+        store.delay(key, interval, 0, horizon, 3_600_000_000L).block(WAIT);
+        assertThat(Long.parseLong(redis.admin().hget(key, "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
+        // Garbage where the schedule should be is a fault answered at once, and the schedule restarts.
+        redis.admin().hset(key, "t", "not a number");
+        assertThat(store.acquire(key, interval, 0, horizon).block(WAIT).waitMicros()).isGreaterThan(horizon);
+        assertThat(store.acquire(key, interval, 0, horizon).block(WAIT).waitMicros()).isLessThanOrEqualTo(interval);
+    }
+
+    @Test
+    void aFullQueueRefusesTheNextRequestAtOnceWithoutAskingRedis() {
+        VirtualTimeScheduler virtual = VirtualTimeScheduler.create();
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1).maxQueued(2)
+                .commandTimeout(Duration.ofHours(1)).scheduler(virtual));
+        List<Disposable> waiters = new CopyOnWriteArrayList<>();
+        // The first is granted at once; two wait, each with its slot reserved (1 s and 2 s on).
+        waiters.add(limiter.acquire(ACTION).subscribe());
+        awaitTrue(() -> limiter.state(ACTION).granted() == 1);
+        waiters.add(limiter.acquire(ACTION).subscribe());
+        waiters.add(limiter.acquire(ACTION).subscribe());
+        awaitTrue(() -> limiter.bucket(null, ACTION).reserved() == 2 && limiter.state(ACTION).queued() == 2);
+        redis.admin().configResetstat();
+        StepVerifier.create(limiter.acquire(ACTION))
+                .expectErrorSatisfies(e -> assertThat(e)
+                        .isInstanceOfSatisfying(dev.dbbrain.reactive.DbbrainCapacityException.class, c -> {
+                            assertThat(c.limitName()).isEqualTo("maxQueued");
+                            assertThat(c.limit()).isEqualTo(2);
+                        }))
+                .verify(WAIT);
+        assertThat(redis.commandCalls()).as("refused without a script call").doesNotContainKey("evalsha");
+        assertThat(limiter.state(ACTION).rejected()).isEqualTo(1);
+        assertThat(limiter.state(ACTION).maxQueued()).isEqualTo(2);
+        assertThat(limiter.state(ACTION).queued()).isEqualTo(2);
+        waiters.forEach(Disposable::dispose);
+        virtual.dispose();
     }
 
     @Test
