@@ -4,6 +4,7 @@ import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
+import dev.dbbrain.reactive.internal.HttpLanes;
 import dev.dbbrain.reactive.internal.JsonCodec;
 import dev.dbbrain.reactive.internal.Validation;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
@@ -25,7 +26,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The reactive client for DBbrain's Redis proxy session-kill tasks (API version 2021-05-27).
@@ -64,25 +64,20 @@ public final class DbbrainClient implements AutoCloseable {
     private final WatchEngine engine;
     private final WatchOptions watchOptions;
     private final JsonCodec codec;
-    private final ConnectionProvider ownedProvider;
+    private final HttpLanes lanes;
     private final String region;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DbbrainClient(Builder b, Endpoint endpoint) {
-        HttpClient http = b.httpClient;
-        if (http == null) {
-            ownedProvider = ConnectionProvider.builder("dbbrain-reactive")
-                    .maxConnections(b.maxConnections)
-                    .pendingAcquireMaxCount(b.maxConnections * 32)
-                    .pendingAcquireTimeout(b.connectTimeout.plus(b.responseTimeout))
-                    .maxIdleTime(Duration.ofSeconds(20))
-                    .build();
-            http = HttpClient.create(ownedProvider)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                            b.connectTimeout.toMillis()))
-                    .responseTimeout(b.responseTimeout);
+        if (b.httpClient == null) {
+            // One pool per event loop: a call stays on the loop it started on (see HttpLanes).
+            lanes = HttpLanes.owned("dbbrain-reactive", b.maxConnections, b.connectTimeout.plus(b.responseTimeout),
+                    Duration.ofSeconds(20), http -> http
+                            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                                    b.connectTimeout.toMillis()))
+                            .responseTimeout(b.responseTimeout));
         } else {
-            ownedProvider = null;
+            lanes = HttpLanes.of(b.httpClient);
         }
         CredentialsProvider credentials = b.credentialsProvider != null ? b.credentialsProvider
                 : CredentialsProvider.defaultChain();
@@ -90,7 +85,7 @@ public final class DbbrainClient implements AutoCloseable {
         this.codec = new JsonCodec(b.maxResponseSize, b.serverTimeZone);
         Scheduler scheduler = b.scheduler;
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
-        this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
+        this.transport = new ApiTransport(lanes, endpoint, credentials, b.clock, b.region, b.language,
                 "dbbrain-reactive/" + VERSION, b.responseTimeout, b.maxResponseSize, b.signActionHeader,
                 b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
                 b.listener, closed::get);
@@ -289,9 +284,7 @@ public final class DbbrainClient implements AutoCloseable {
         }
         // Watches first, so their requests are cancelled rather than cut off by the pool going away.
         engine.close();
-        if (ownedProvider != null) {
-            ownedProvider.disposeLater().subscribe();
-        }
+        lanes.disposeLater().subscribe();
     }
 
     static IllegalStateException closedError() {
