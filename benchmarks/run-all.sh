@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Runs every benchmark of RESULTS.md, one after the other, in about 25 minutes on a 2-core machine (bounded at 30),
-# and writes the raw results to benchmarks/results/<UTC time>/. Self-contained: installs the library from this
+# Runs every benchmark of RESULTS.md, one after the other, in about 28 minutes on a 2-core machine, unattended, and
+# writes the raw results, the charts (SVG) and the headline table to benchmarks/results/<UTC time>/; the charts are
+# also copied to benchmarks/charts/, where RESULTS.md shows them. Self-contained: installs the library from this
 # checkout and builds the benchmarks first. Nothing leaves the machine: the emulator runs on a loopback port.
+#
+# Contention: the end-to-end comparison runs quiet and then with CPU_HOGS (default 4) busy-looping processes
+# (EndToEnd --cpu-hogs 0,4). HEADLINE_RUNS (default 3) repeats the concurrency-64 comparison for its median and range.
+# MAVEN_REPO (optional) is the local Maven repository to install into and build from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT="benchmarks/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 CP="benchmarks/target/classes:benchmarks/target/lib/*"
+CPU_HOGS="${CPU_HOGS:-4}"
+HEADLINE_RUNS="${HEADLINE_RUNS:-3}"
+REPO=()
+if [ -n "${MAVEN_REPO:-}" ]; then
+  REPO=("-Dmaven.repo.local=$MAVEN_REPO")
+fi
 
-./mvnw -q -B install -DskipTests -Dmaven.javadoc.skip
-./mvnw -q -B -f benchmarks/pom.xml -DskipTests package
+./mvnw -q -B "${REPO[@]}" install -DskipTests -Dmaven.javadoc.skip
+./mvnw -q -B "${REPO[@]}" -f benchmarks/pom.xml -DskipTests package
+PERF_STAT=false
+if command -v perf > /dev/null && perf stat -e task-clock true > /dev/null 2>&1; then
+  PERF_STAT=true # context switches, wake-ups and system calls per call, where the kernel lets us count them
+fi
 
 {
   echo "started $(date -u +%FT%TZ)"
@@ -39,12 +54,24 @@ run cpu-per-operation java -cp "$CP" dev.dbbrain.benchmarks.CpuPerOperation --ou
 run limiter java -cp "$CP" org.openjdk.jmh.Main LimiterBenchmark -prof gc -rf json -rff "$OUT/limiter.json"
 # 4b. Limiter accuracy under 1,000 concurrent subscribers.
 run limiter-accuracy java -cp "$CP" dev.dbbrain.benchmarks.LimiterAccuracy --out "$OUT/limiter-accuracy.jsonl"
-# 2. End to end against the emulator, SDK against ours, concurrency 1, 16, 64, 256.
-run end-to-end java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --out "$OUT/end-to-end.jsonl"
+# 2. End to end against the emulator, SDK against ours, concurrency 1, 16, 64, 256, quiet and then with CPU hogs.
+run end-to-end java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --concurrency 1,16,64,256 --cpu-hogs "0,$CPU_HOGS" \
+  --warmup-s 10 --measure-s 10 --perf-stat "$PERF_STAT" --out "$OUT/end-to-end.jsonl"
+# 2b. The headline: concurrency 64, quiet then loaded, repeated for the median and the range.
+for i in $(seq 1 "$HEADLINE_RUNS"); do
+  run "end-to-end-headline-$i" java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --concurrency 64 \
+    --cpu-hogs "0,$CPU_HOGS" --warmup-s 10 --measure-s 10 --perf-stat "$PERF_STAT" --warm-emulator false \
+    --out "$OUT/end-to-end-headline-$i.jsonl"
+done
 # 3. Watching at scale, 10,000 and 100,000 watches over 1,000 instances, in a 512 MiB heap.
 run watch-10k java -Xmx512m -cp "$CP" dev.dbbrain.benchmarks.WatchAtScale --watches 10000 --out "$OUT/watch-10k.json"
 run watch-100k java -Xmx512m -cp "$CP" dev.dbbrain.benchmarks.WatchAtScale --watches 100000 \
   --out "$OUT/watch-100k.json"
 
+# 5. Charts and the headline table, from the raw results above.
+run charts java -cp "$CP" dev.dbbrain.benchmarks.Charts "$OUT"
+mkdir -p benchmarks/charts
+cp "$OUT"/*.svg benchmarks/charts/
+
 echo "finished $(date -u +%FT%TZ)" >> "$OUT/machine.txt"
-echo "results in $OUT"
+echo "results in $OUT; charts in benchmarks/charts/"

@@ -40,7 +40,16 @@ import reactor.core.publisher.Mono;
  * it calls from one thread per concurrent call, its only way. Ours runs {@code concurrency} call loops on its event
  * loops, with no rate limiter and a pool of at least {@code concurrency} connections.
  *
- * <p>Usage: {@code EndToEnd [--concurrency 1,16,64,256] [--warmup-s 20] [--measure-s 10] [--out FILE]}.
+ * <p>{@code --cpu-hogs 0,4} runs the whole comparison once per number of busy-looping processes ({@link CpuHogs}):
+ * first quiet, then with four processes competing for the cores, as a WebFlux application's host rarely is quiet.
+ * Each child also reports its context switches (voluntary: a thread parked and was woken; involuntary: the kernel
+ * took its core away) and, for ours, how many calls completed on another thread than the one that started them.
+ * {@code --profile DIR} writes an async-profiler CPU flame graph of each measured window to DIR;
+ * {@code --jvm-args "..."} passes options (a JFR recording, say) to the measured JVMs.
+ *
+ * <p>Usage: {@code EndToEnd [--concurrency 1,16,64,256] [--cpu-hogs 0] [--warmup-s 20] [--measure-s 10]
+ * [--clients sdk,ours] [--profile DIR] [--profile-event cpu] [--perf-stat true] [--jvm-args "..."]
+ * [--warm-emulator true] [--out FILE]}.
  */
 public final class EndToEnd {
 
@@ -64,6 +73,8 @@ public final class EndToEnd {
         }
         int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,16,64,256").split(","))
                 .mapToInt(Integer::parseInt).toArray();
+        int[] hogCounts = Arrays.stream(options.getOrDefault("cpu-hogs", "0").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         Path taskFile = Files.createTempFile("e2e-tasks", ".txt");
         Map<String, String> emulatorOptions = new LinkedHashMap<>();
         emulatorOptions.put("rate-limit", "0");
@@ -78,26 +89,51 @@ public final class EndToEnd {
             String task = Files.readAllLines(taskFile).get(0).split(" ")[1];
             System.out.println("# end to end, " + JvmProbe.machine() + ", emulator " + emulator.endpoint);
             // The emulator's own JIT warm-up, uncounted: otherwise the first client measured pays for it.
-            child(options, "ours", 16, emulator.endpoint, task);
-            child(options, "sdk", 16, emulator.endpoint, task);
+            Map<String, String> warmUp = new LinkedHashMap<>(options);
+            warmUp.remove("profile");
+            if (Boolean.parseBoolean(options.getOrDefault("warm-emulator", "true"))) {
+                child(warmUp, "ours", 16, 0, emulator.endpoint, task);
+                child(warmUp, "sdk", 16, 0, emulator.endpoint, task);
+            }
             System.out.println(Result.HEADER);
-            for (int c : levels) {
-                Result sdk = null;
-                for (String client : options.getOrDefault("clients", "sdk,ours").split(",")) {
-                    long emulatorCpu = emulator.cpuNanos();
-                    Result r = Result.parse(child(options, client, c, emulator.endpoint, task))
-                            .withEmulatorCpu(emulator.cpuNanos() - emulatorCpu);
-                    lines.add(r.json());
-                    System.out.println(r.row());
-                    if (client.equals("sdk")) {
-                        sdk = r;
-                    } else if (sdk != null) {
-                        System.out.printf("  ratio ours/sdk at %d: throughput %.2f, p50 %.2f, p99 %.2f, threads %.3f,"
-                                + " bytes/call %.2f, cpu/call %.2f%n", c, r.callsPerSecond / sdk.callsPerSecond,
-                                (double) r.p50Micros / sdk.p50Micros, (double) r.p99Micros / sdk.p99Micros,
-                                (double) r.threads / sdk.threads, r.bytesPerCall / sdk.bytesPerCall,
-                                r.cpuMicrosPerCall / sdk.cpuMicrosPerCall);
+            Map<String, Result> byKey = new LinkedHashMap<>();
+            for (int hogs : hogCounts) {
+                try (CpuHogs running = CpuHogs.start(hogs)) {
+                    for (int c : levels) {
+                        Result sdk = null;
+                        for (String client : options.getOrDefault("clients", "sdk,ours").split(",")) {
+                            long emulatorCpu = emulator.cpuNanos();
+                            Result r = Result.parse(child(options, client, c, hogs, emulator.endpoint, task))
+                                    .withEmulatorCpu(emulator.cpuNanos() - emulatorCpu);
+                            lines.add(r.json());
+                            byKey.put(client + ' ' + c + ' ' + hogs, r);
+                            System.out.println(r.row());
+                            if (!r.perfRow().isEmpty()) {
+                                System.out.println(r.perfRow());
+                            }
+                            if (client.equals("sdk")) {
+                                sdk = r;
+                            } else if (sdk != null) {
+                                System.out.printf(java.util.Locale.ROOT, "  ratio ours/sdk at %d, %d hogs: throughput"
+                                        + " %.2f, p50 %.2f, p99 %.2f, threads %.3f, +threads %.3f, bytes/call %.2f,"
+                                        + " cpu/call %.2f%n", c, hogs, r.callsPerSecond / sdk.callsPerSecond,
+                                        (double) r.p50Micros / sdk.p50Micros, (double) r.p99Micros / sdk.p99Micros,
+                                        (double) r.threads / sdk.threads,
+                                        (double) r.threadsAdded / Math.max(1, sdk.threadsAdded),
+                                        r.bytesPerCall / sdk.bytesPerCall, r.cpuMicrosPerCall / sdk.cpuMicrosPerCall);
+                            }
+                        }
                     }
+                }
+            }
+            // Loaded against quiet, each client against itself: what contention does to its cost per call.
+            for (Result loaded : byKey.values()) {
+                Result quiet = byKey.get(loaded.client + ' ' + loaded.concurrency + " 0");
+                if (loaded.cpuHogs > 0 && quiet != null) {
+                    System.out.printf(java.util.Locale.ROOT, "  %s at %d, %d hogs / quiet: cpu/call %.2f,"
+                            + " calls/s %.2f, p99 %.2f%n", loaded.client, loaded.concurrency, loaded.cpuHogs,
+                            loaded.cpuMicrosPerCall / quiet.cpuMicrosPerCall,
+                            loaded.callsPerSecond / quiet.callsPerSecond, (double) loaded.p99Micros / quiet.p99Micros);
                 }
             }
         } finally {
@@ -108,15 +144,25 @@ public final class EndToEnd {
         }
     }
 
-    private static String child(Map<String, String> options, String client, int concurrency, String endpoint,
-            String task) throws IOException, InterruptedException {
+    private static String child(Map<String, String> options, String client, int concurrency, int hogs,
+            String endpoint, String task) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), EndToEnd.class.getName(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        String jvmArgs = options.getOrDefault("jvm-args", "").trim();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.replace("{name}", client + "-c" + concurrency + "-h" + hogs)
+                    .split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EndToEnd.class.getName(),
                 "--client", client, "--concurrency", Integer.toString(concurrency), "--endpoint", endpoint,
-                "--task", task,
+                "--task", task, "--hogs", Integer.toString(hogs),
+                "--perf-stat", options.getOrDefault("perf-stat", "false"),
                 "--warmup-s", options.getOrDefault("warmup-s", "20"),
                 "--measure-s", options.getOrDefault("measure-s", "10")));
+        if (options.containsKey("profile")) {
+            command.addAll(List.of("--profile", Path.of(options.get("profile"), client + "-c" + concurrency + "-h"
+                    + hogs).toString(), "--profile-event", options.getOrDefault("profile-event", "cpu")));
+        }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         process.getOutputStream().close();
         String result = null;
@@ -149,6 +195,11 @@ public final class EndToEnd {
         Duration measure = Duration.ofSeconds(Long.parseLong(o.get("measure-s")));
         int baselineThreads = JvmProbe.liveThreads();
         Recorder recorder = new Recorder();
+        recorder.hogs = Integer.parseInt(o.getOrDefault("hogs", "0"));
+        recorder.perfStat = Boolean.parseBoolean(o.getOrDefault("perf-stat", "false"));
+        if (o.containsKey("profile")) {
+            recorder.profiler = WindowProfiler.load(Path.of(o.get("profile")), o.getOrDefault("profile-event", "cpu"));
+        }
         if (client.equals("sdk")) {
             HttpProfile http = new HttpProfile();
             http.setProtocol("http://");
@@ -176,13 +227,19 @@ public final class EndToEnd {
                     .credentials(Credentials.of(EmulatorProcess.SECRET_ID, EmulatorProcess.SECRET_KEY))
                     .region("ap-guangzhou").rateLimiter(RateLimiter.unlimited()).maxRetries(0)
                     .maxConnections(Math.max(50, concurrency)).build()) {
-                Mono<?> call = Mono.defer(() -> ours.describeProxySessionKillTasks(
-                        dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest.of(INSTANCE, task)))
-                        .doOnNext(r -> {
-                            if (r.tasks().size() != 1) {
-                                throw new IllegalStateException("unexpected answer " + r.requestId());
-                            }
-                        });
+                Mono<?> call = Mono.defer(() -> {
+                    Thread caller = Thread.currentThread();
+                    return ours.describeProxySessionKillTasks(
+                            dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest.of(INSTANCE, task))
+                            .doOnNext(r -> {
+                                if (r.tasks().size() != 1) {
+                                    throw new IllegalStateException("unexpected answer " + r.requestId());
+                                }
+                                if (Thread.currentThread() != caller) {
+                                    recorder.hop();
+                                }
+                            });
+                });
                 loops(concurrency, call, recorder, warmup, measure);
             }
         }
@@ -256,6 +313,24 @@ public final class EndToEnd {
         private long cpuAtEnd;
         private long callsAtEnd;
         private int maxThreads;
+        private Map<String, long[]> switchesAtStart;
+        private long[] switches = new long[2];
+        private final AtomicLong hops = new AtomicLong();
+        private long hopsAtStart;
+        private long hopsAtEnd;
+        private double loadAverage;
+        int hogs;
+        WindowProfiler profiler;
+        boolean perfStat;
+        private PerfStat perf;
+        private Map<String, Double> perfCounts = Map.of();
+        private Map<String, Map.Entry<String, Long>> cpuByTaskAtStart;
+        private Map<String, Long> cpuByKind = Map.of();
+
+        /** A call completed on another thread than the one that subscribed to it. */
+        void hop() {
+            hops.incrementAndGet();
+        }
 
         void window(long from, long to) {
             this.from = from;
@@ -279,15 +354,27 @@ public final class EndToEnd {
                 if (allocatedAtStart == null && now >= from) {
                     allocatedAtStart = JvmProbe.allocatedBytes();
                     cpuAtStart = JvmProbe.processCpuNanos();
+                    switchesAtStart = JvmProbe.contextSwitches();
+                    cpuByTaskAtStart = JvmProbe.cpuByTask();
+                    hopsAtStart = hops.get();
+                    loadAverage = JvmProbe.loadAverage();
+                    if (perfStat) {
+                        perf = PerfStat.start((to - from) / 1_000_000);
+                    }
                     JvmProbe.resetPeakThreads();
+                    if (profiler != null) {
+                        try {
+                            profiler.start();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
                 }
                 if (now >= from && now < to) {
                     maxThreads = Math.max(maxThreads, JvmProbe.liveThreads());
                 }
                 if (now >= to && callsAtEnd == 0) {
-                    allocatedAtEnd = JvmProbe.allocatedBytes();
-                    cpuAtEnd = JvmProbe.processCpuNanos();
-                    callsAtEnd = Math.max(1, count.get());
+                    end();
                 }
                 try {
                     Thread.sleep(20);
@@ -297,9 +384,26 @@ public final class EndToEnd {
                 }
             }
             if (callsAtEnd == 0) {
-                allocatedAtEnd = JvmProbe.allocatedBytes();
-                cpuAtEnd = JvmProbe.processCpuNanos();
-                callsAtEnd = Math.max(1, count.get());
+                end();
+            }
+        }
+
+        private void end() {
+            allocatedAtEnd = JvmProbe.allocatedBytes();
+            cpuAtEnd = JvmProbe.processCpuNanos();
+            switches = JvmProbe.contextSwitchesBetween(switchesAtStart, JvmProbe.contextSwitches());
+            cpuByKind = JvmProbe.cpuByKindBetween(cpuByTaskAtStart, JvmProbe.cpuByTask());
+            hopsAtEnd = hops.get();
+            callsAtEnd = Math.max(1, count.get());
+            if (perf != null) {
+                perfCounts = perf.counts();
+            }
+            if (profiler != null) {
+                try {
+                    profiler.stop();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         }
 
@@ -312,50 +416,100 @@ public final class EndToEnd {
                     JvmProbe.percentile(sorted, 99) / 1000, Math.max(maxThreads, JvmProbe.peakThreads()),
                     Math.max(maxThreads, JvmProbe.peakThreads()) - baselineThreads,
                     (double) JvmProbe.allocatedBetween(allocatedAtStart, allocatedAtEnd) / callsAtEnd,
-                    (cpuAtEnd - cpuAtStart) / 1000.0 / callsAtEnd, n, allCalls.get(), 0);
+                    (cpuAtEnd - cpuAtStart) / 1000.0 / callsAtEnd, n, allCalls.get(), 0, hogs, loadAverage,
+                    (double) switches[0] / callsAtEnd, (double) switches[1] / callsAtEnd,
+                    (double) (hopsAtEnd - hopsAtStart) / callsAtEnd, perPerCall());
+        }
+
+        private Map<String, Double> perPerCall() {
+            Map<String, Double> perCall = new LinkedHashMap<>();
+            perfCounts.forEach((name, value) -> perCall.put(name, value / callsAtEnd));
+            // CPU microseconds per call by kind of thread (jit, gc, eventLoops, callers, other).
+            cpuByKind.forEach((kind, nanos) -> perCall.put("cpuUs_" + kind, nanos / 1000.0 / callsAtEnd));
+            return perCall;
         }
     }
 
-    /** One (client, concurrency) outcome. */
+    /** One (client, concurrency, hogs) outcome. */
     record Result(String client, int concurrency, double callsPerSecond, long p50Micros, long p99Micros,
             int threads, int threadsAdded, double bytesPerCall, double cpuMicrosPerCall, long calls, long allCalls,
-            double emulatorCpuMicrosPerCall) {
+            double emulatorCpuMicrosPerCall, int cpuHogs, double loadAverage, double voluntarySwitchesPerCall,
+            double involuntarySwitchesPerCall, double hopsPerCall, Map<String, Double> perf) {
 
-        static final String HEADER = String.format("%-5s %5s %10s %9s %9s %8s %8s %11s %12s %12s", "client",
-                "conc", "calls/s", "p50 us", "p99 us", "threads", "+client", "bytes/call", "cpu us/call",
-                "emu us/call");
+        static final String HEADER = String.format("%-5s %5s %4s %5s %10s %9s %9s %8s %8s %11s %12s %12s %9s %9s %7s",
+                "client", "conc", "hogs", "load", "calls/s", "p50 us", "p99 us", "threads", "+client", "bytes/call",
+                "cpu us/call", "emu us/call", "vcsw/call", "icsw/call", "hops");
 
         String row() {
-            return String.format("%-5s %5d %10.0f %9d %9d %8d %8d %11.0f %12.0f %12.0f", client, concurrency,
-                    callsPerSecond, p50Micros, p99Micros, threads, threadsAdded, bytesPerCall, cpuMicrosPerCall,
-                    emulatorCpuMicrosPerCall);
+            return String.format(java.util.Locale.ROOT,
+                    "%-5s %5d %4d %5.1f %10.0f %9d %9d %8d %8d %11.0f %12.0f %12.0f %9.3f %9.3f %7.3f", client,
+                    concurrency, cpuHogs, loadAverage, callsPerSecond, p50Micros, p99Micros, threads, threadsAdded,
+                    bytesPerCall, cpuMicrosPerCall, emulatorCpuMicrosPerCall, voluntarySwitchesPerCall,
+                    involuntarySwitchesPerCall, hopsPerCall);
         }
 
         String json() {
             return String.format(java.util.Locale.ROOT, "{\"client\":\"%s\",\"concurrency\":%d,\"callsPerSecond\":%.1f,"
                     + "\"p50Micros\":%d,\"p99Micros\":%d,\"threads\":%d,\"threadsAdded\":%d,\"bytesPerCall\":%.0f,"
-                    + "\"cpuMicrosPerCall\":%.1f,\"calls\":%d,\"allCalls\":%d,\"emulatorCpuMicrosPerCall\":%.1f}",
+                    + "\"cpuMicrosPerCall\":%.1f,\"calls\":%d,\"allCalls\":%d,\"emulatorCpuMicrosPerCall\":%.1f,"
+                    + "\"cpuHogs\":%d,\"loadAverage\":%.2f,\"voluntarySwitchesPerCall\":%.4f,"
+                    + "\"involuntarySwitchesPerCall\":%.4f,\"hopsPerCall\":%.4f}",
                     client, concurrency, callsPerSecond, p50Micros, p99Micros, threads, threadsAdded, bytesPerCall,
-                    cpuMicrosPerCall, calls, allCalls, emulatorCpuMicrosPerCall);
+                    cpuMicrosPerCall, calls, allCalls, emulatorCpuMicrosPerCall, cpuHogs, loadAverage,
+                    voluntarySwitchesPerCall, involuntarySwitchesPerCall, hopsPerCall)
+                    .replaceFirst("}$", perfJson() + "}");
+        }
+
+        /** The perf counts per call, as {@code ,"perf_name":value} fields. */
+        private String perfJson() {
+            StringBuilder json = new StringBuilder();
+            perf.forEach((name, value) -> json.append(String.format(java.util.Locale.ROOT, ",\"perf_%s\":%.4f",
+                    name, value)));
+            return json.toString();
+        }
+
+        /** The perf counts per call, one line, or empty when none were taken. */
+        String perfRow() {
+            StringBuilder row = new StringBuilder();
+            perf.forEach((name, value) -> row.append(String.format(java.util.Locale.ROOT, " %s %.3f", name, value)));
+            return row.length() == 0 ? "" : "  per call (" + client + " " + concurrency + ", " + cpuHogs
+                    + " hogs):" + row;
         }
 
         Result withEmulatorCpu(long cpuNanos) {
             return new Result(client, concurrency, callsPerSecond, p50Micros, p99Micros, threads, threadsAdded,
-                    bytesPerCall, cpuMicrosPerCall, calls, allCalls, cpuNanos / 1000.0 / Math.max(1, allCalls));
+                    bytesPerCall, cpuMicrosPerCall, calls, allCalls, cpuNanos / 1000.0 / Math.max(1, allCalls),
+                    cpuHogs, loadAverage, voluntarySwitchesPerCall, involuntarySwitchesPerCall, hopsPerCall, perf);
         }
 
+        /** Parses {@link #json()}; lines written before a field existed read it as 0. */
         static Result parse(String json) {
             Map<String, String> f = new LinkedHashMap<>();
             for (String pair : json.replaceAll("[{}\"]", "").split(",")) {
                 String[] kv = pair.split(":", 2);
-                f.put(kv[0], kv[1]);
+                f.put(kv[0].trim(), kv[1].trim());
             }
             return new Result(f.get("client"), Integer.parseInt(f.get("concurrency")),
                     Double.parseDouble(f.get("callsPerSecond")), Long.parseLong(f.get("p50Micros")),
                     Long.parseLong(f.get("p99Micros")), Integer.parseInt(f.get("threads")),
                     Integer.parseInt(f.get("threadsAdded")), Double.parseDouble(f.get("bytesPerCall")),
                     Double.parseDouble(f.get("cpuMicrosPerCall")), Long.parseLong(f.get("calls")),
-                    Long.parseLong(f.get("allCalls")), Double.parseDouble(f.get("emulatorCpuMicrosPerCall")));
+                    Long.parseLong(f.get("allCalls")), Double.parseDouble(f.get("emulatorCpuMicrosPerCall")),
+                    Integer.parseInt(f.getOrDefault("cpuHogs", "0")),
+                    Double.parseDouble(f.getOrDefault("loadAverage", "0")),
+                    Double.parseDouble(f.getOrDefault("voluntarySwitchesPerCall", "0")),
+                    Double.parseDouble(f.getOrDefault("involuntarySwitchesPerCall", "0")),
+                    Double.parseDouble(f.getOrDefault("hopsPerCall", "0")), perf(f));
+        }
+
+        private static Map<String, Double> perf(Map<String, String> fields) {
+            Map<String, Double> perf = new LinkedHashMap<>();
+            fields.forEach((name, value) -> {
+                if (name.startsWith("perf_")) {
+                    perf.put(name.substring("perf_".length()), Double.parseDouble(value));
+                }
+            });
+            return perf;
         }
     }
 }

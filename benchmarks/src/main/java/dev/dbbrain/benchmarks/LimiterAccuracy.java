@@ -76,10 +76,17 @@ public final class LimiterAccuracy {
         }))).append('\n');
         executor.shutdownNow();
         if (o.containsKey("out")) {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(o.get("out")), out.toString());
+            java.nio.file.Path file = java.nio.file.Path.of(o.get("out"));
+            java.nio.file.Files.writeString(file, out.toString());
+            // Beside it: limiter, seconds since start, grants in the last second (Charts draws it).
+            java.nio.file.Path dir = file.toAbsolutePath().getParent();
+            java.nio.file.Files.writeString(dir.resolve("limiter-timeline.csv"), "limiter,seconds,grantsInLastSecond\n"
+                    + TIMELINE);
         }
         System.exit(0);
     }
+
+    private static final StringBuilder TIMELINE = new StringBuilder();
 
     private static String measure(String name, int subscribers, Duration run, Supplier<Mono<?>> acquire) {
         long[] grants = new long[1_000_000];
@@ -103,6 +110,17 @@ public final class LimiterAccuracy {
                 j++;
             }
             maxInSecond = Math.max(maxInSecond, i - j + 1);
+        }
+        // Grants in the last second, every 100 ms: the limiter's rate over time, for the chart against 20/s.
+        for (long t = start + 100_000_000L, i = 0, j = 0; t <= end; t += 100_000_000L) {
+            while (i < times.length && times[(int) i] <= t) {
+                i++;
+            }
+            while (j < i && times[(int) j] <= t - 1_000_000_000L) {
+                j++;
+            }
+            TIMELINE.append(String.format(Locale.ROOT, "%s,%.1f,%d%n", name.replace(",", ";"), (t - start) / 1e9,
+                    i - j));
         }
         double seconds = run.toNanos() / 1e9;
         String json = String.format(Locale.ROOT, "{\"limiter\":\"%s\",\"subscribers\":%d,\"seconds\":%.0f,"

@@ -23,8 +23,12 @@ import reactor.core.publisher.MonoSink;
  * cancels hands back the <em>latest</em> slot this JVM holds (or, when its reservation is still on the way, the one
  * that arrives next), so everyone behind moves up and the fleet's schedule loses nothing.
  *
- * <p>Grants complete on the limiter's scheduler, never on Lettuce's event loop. State changes happen under this
- * object's monitor, held only for queue operations; Redis calls and completions happen after it is released.
+ * <p>A slot that is already due when Redis's answer arrives is granted on the thread that received the answer
+ * (Lettuce's event loop): one round trip and no thread hop, where a timer would cost a hand-off to the scheduler and a
+ * wake-up for a wait of zero. What runs there is the client's hand-off of the request to Reactor Netty (signing and
+ * a connection acquire, microseconds, never blocking); a slot still to come is a timer on the limiter's scheduler.
+ * State changes happen under this object's monitor, held only for queue operations; Redis calls and completions
+ * happen after it is released.
  */
 final class RedisBucket {
 
@@ -184,7 +188,10 @@ final class RedisBucket {
                 surplus--;
             }
         }
-        if (needed) {
+        if (needed && waitNanos <= 0) {
+            // Due now: granted here, on the thread of Redis's answer, rather than handed to the scheduler.
+            fire(slot);
+        } else if (needed) {
             slot.timer = time.scheduler().schedule(() -> fire(slot), waitNanos, TimeUnit.NANOSECONDS);
         } else {
             refund(slot);

@@ -227,6 +227,12 @@ final class RedisBucketStore {
     private Mono<StatefulRedisConnection<String, String>> connection() {
         return Mono.defer(() -> {
             CompletableFuture<StatefulRedisConnection<String, String>> current = connection.get();
+            StatefulRedisConnection<String, String> open = current != null && current.isDone()
+                    && !current.isCompletedExceptionally() ? current.join() : null;
+            if (open != null && open.isOpen()) {
+                // The common case: connected. No connect timer to set and cancel for every call.
+                return Mono.just(open);
+            }
             if (current == null || current.isCompletedExceptionally()
                     || (current.isDone() && !current.join().isOpen())) {
                 CompletableFuture<StatefulRedisConnection<String, String>> fresh = new CompletableFuture<>();
