@@ -7,7 +7,6 @@ import dev.dbbrain.reactive.internal.BoundedBody;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.HandledConnectionErrors;
-import dev.dbbrain.reactive.internal.HttpLanes;
 import dev.dbbrain.reactive.internal.Tc3Signer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
@@ -36,7 +36,7 @@ final class ApiTransport {
 
     private static final String SIGNATURE_EXPIRED = "AuthFailure.SignatureExpire";
 
-    private final HttpLanes http;
+    private final HttpClient http;
     private final Endpoint endpoint;
     private final CredentialsProvider credentials;
     private final Clock clock;
@@ -66,7 +66,7 @@ final class ApiTransport {
     private static final Map<CredentialsProvider, RateLimiter> SHARED_BY_PROVIDER =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    ApiTransport(HttpLanes http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
+    ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
             Language language, String requestClient, Duration responseTimeout, Duration attemptTimeout,
             int maxResponseSize, boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
             DbbrainEventListener listener, BooleanSupplier closed) {
@@ -177,8 +177,7 @@ final class ApiTransport {
         Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
         String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), Tc3Signer.CONTENT_TYPE,
                 body, timestamp, ApiAction.SERVICE, extra);
-        // The lane of the calling thread's event loop: the call is written, read and completed on that loop.
-        return HandledConnectionErrors.guard(http.current().post()
+        return HandledConnectionErrors.guard(http.post()
                 .uri(endpoint.uri())
                 .send((request, out) -> {
                     request.responseTimeout(responseTimeout);

@@ -5,7 +5,6 @@ import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.HandledConnectionErrors;
-import dev.dbbrain.reactive.internal.HttpLanes;
 import dev.dbbrain.reactive.internal.Validation;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.channel.ChannelOption;
@@ -23,13 +22,13 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The reactive client for DBbrain's Redis proxy session-kill tasks (API version 2021-05-27).
@@ -70,7 +69,7 @@ public final class DbbrainClient implements AutoCloseable {
     private final WatchEngine engine;
     private final WatchOptions watchOptions;
     private final JsonCodec codec;
-    private final HttpLanes lanes;
+    private final ConnectionProvider ownedProvider;
     private final String region;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -78,33 +77,35 @@ public final class DbbrainClient implements AutoCloseable {
         // Never follow a redirect, whatever the client was given: the request's headers (X-TC-Token among them;
         // Reactor Netty strips only Authorization) and its signed body would go to whatever host the answer names,
         // and that host's answer would be taken for the service's. A 3xx fails as DbbrainHttpException instead.
-        UnaryOperator<HttpClient> ours = http -> HandledConnectionErrors.install(http.followRedirect(false));
-        if (b.httpClient == null) {
-            X509Certificate[] trusted = b.trustedCertificates.toArray(new X509Certificate[0]);
-            // One pool per event loop: a call stays on the loop it started on (see HttpLanes).
-            lanes = HttpLanes.owned("dbbrain-reactive", b.maxConnections, b.connectTimeout.plus(b.responseTimeout),
-                    Duration.ofSeconds(20), http -> {
-                        HttpClient owned = http
-                                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                                        b.connectTimeout.toMillis()))
-                                .responseTimeout(b.responseTimeout);
-                        if (trusted.length > 0) {
-                            // Only the trust anchors change: Reactor Netty's client keeps verifying the host name.
-                            owned = owned.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                                    .configure(ssl -> ssl.trustManager(trusted))));
-                        }
-                        return ours.apply(owned);
-                    });
+        HttpClient http = b.httpClient;
+        if (http == null) {
+            ownedProvider = ConnectionProvider.builder("dbbrain-reactive")
+                    .maxConnections(b.maxConnections)
+                    .pendingAcquireMaxCount(b.maxConnections * 32)
+                    .pendingAcquireTimeout(b.connectTimeout.plus(b.responseTimeout))
+                    .maxIdleTime(Duration.ofSeconds(20))
+                    .build();
+            http = HttpClient.create(ownedProvider)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                            b.connectTimeout.toMillis()))
+                    .responseTimeout(b.responseTimeout);
+            if (!b.trustedCertificates.isEmpty()) {
+                X509Certificate[] trusted = b.trustedCertificates.toArray(new X509Certificate[0]);
+                // Only the trust anchors change: Reactor Netty's client keeps verifying the host name.
+                http = http.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                        .configure(ssl -> ssl.trustManager(trusted))));
+            }
         } else {
-            lanes = HttpLanes.of(ours.apply(b.httpClient));
+            ownedProvider = null;
         }
+        http = HandledConnectionErrors.install(http.followRedirect(false));
         CredentialsProvider credentials = b.credentialsProvider != null ? b.credentialsProvider
                 : CredentialsProvider.defaultChain();
         this.region = b.region;
         this.codec = new JsonCodec(b.maxResponseSize, b.serverTimeZone);
         Scheduler scheduler = b.scheduler;
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
-        this.transport = new ApiTransport(lanes, endpoint, credentials, b.clock, b.region, b.language,
+        this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
                 "dbbrain-reactive/" + VERSION, b.responseTimeout,
                 b.attemptTimeout != null ? b.attemptTimeout : b.responseTimeout, b.maxResponseSize, b.signActionHeader,
                 b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
@@ -259,8 +260,28 @@ public final class DbbrainClient implements AutoCloseable {
         } catch (RuntimeException e) {
             return Flux.error(e);
         }
-        return createProxySessionKillTask(request)
-                .flatMapMany(created -> watch(request.instanceId(), created.asyncRequestId(), options));
+        if (options == null) {
+            return Flux.error(new NullPointerException("options must not be null"));
+        }
+        // A watch place is taken before the Create is sent: a task is never created that maxWatches would then
+        // refuse to watch (its creation cannot be undone). The place goes back if the Create fails or is cancelled.
+        return Flux.defer(() -> {
+            if (!engine.reserve()) {
+                engine.listener().watchRejected();
+                return Flux.error(engine.overCapacity("kill on " + request.instanceId()));
+            }
+            AtomicBoolean handedOver = new AtomicBoolean();
+            return createProxySessionKillTask(request)
+                    .flatMapMany(created -> {
+                        handedOver.set(true);
+                        return engine.watchReserved(request.instanceId(), created.asyncRequestId(), options);
+                    })
+                    .doFinally(signal -> {
+                        if (!handedOver.get()) {
+                            engine.unreserve();
+                        }
+                    });
+        });
     }
 
     /**
@@ -334,7 +355,9 @@ public final class DbbrainClient implements AutoCloseable {
         }
         // Watches first, so their requests are cancelled rather than cut off by the pool going away.
         engine.close();
-        lanes.disposeLater().subscribe();
+        if (ownedProvider != null) {
+            ownedProvider.disposeLater().subscribe();
+        }
     }
 
     static IllegalStateException closedError() {

@@ -286,6 +286,12 @@ final class InstancePoller {
             onResult(batch, List.of());
             return;
         }
+        if (error instanceof DbbrainCapacityException) {
+            // The rate limiter's queue was full: nothing was sent, so nothing was learnt. A round skipped, not a
+            // watch lost: its tasks are polled again after their interval (the deadline still bounds the watch).
+            onSkipped(batch);
+            return;
+        }
         List<WatchSubscription> signal = new ArrayList<>();
         synchronized (this) {
             if (!inFlight.remove(batch)) {
@@ -295,6 +301,31 @@ final class InstancePoller {
                 loop.batch(null);
                 loop.fail(error);
                 loops.remove(loop.taskId(), loop);
+                loop.addSubscribersTo(signal);
+            }
+            retireIfIdle();
+        }
+        for (WatchSubscription s : signal) {
+            s.drain();
+        }
+        reschedule();
+    }
+
+    /** A round that sent nothing: its tasks wait their interval again, their state and subscribers untouched. */
+    private void onSkipped(Batch batch) {
+        List<WatchSubscription> signal = new ArrayList<>();
+        synchronized (this) {
+            if (!inFlight.remove(batch)) {
+                return;
+            }
+            long now = now();
+            for (TaskLoop loop : batch.loops) {
+                loop.batch(null);
+                if (!loop.hasSubscribers()) {
+                    loops.remove(loop.taskId(), loop);
+                } else {
+                    loop.scheduleNext(now);
+                }
                 loop.addSubscribersTo(signal);
             }
             retireIfIdle();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -90,7 +91,32 @@ final class WatchEngine {
     }
 
     Flux<TaskInfo> watch(String instanceId, long taskId, WatchOptions options) {
-        return new WatchFlux(this, instanceId, taskId, options);
+        return new WatchFlux(this, instanceId, taskId, options, false);
+    }
+
+    /**
+     * Takes a watch place ahead of a Create ({@code killProxySessions}), so that no task is created that could not be
+     * watched: {@code false} when {@link #maxWatches} subscribers are running (the Create must not be sent). The
+     * place goes to the one subscription of {@link #watchReserved}, or back with {@link #unreserve()}.
+     */
+    boolean reserve() {
+        return admit();
+    }
+
+    /** Gives back a place taken by {@link #reserve()} that no watch used (the Create failed or was cancelled). */
+    void unreserve() {
+        subscribers.decrementAndGet();
+    }
+
+    /** The watch of a task created after {@link #reserve()}: its first subscription uses the reserved place. */
+    Flux<TaskInfo> watchReserved(String instanceId, long taskId, WatchOptions options) {
+        return new WatchFlux(this, instanceId, taskId, options, true);
+    }
+
+    /** The error of a watch refused over the cap; nothing was sent. */
+    DbbrainCapacityException overCapacity(String what) {
+        return new DbbrainCapacityException(null, "maxWatches", maxWatches, what + " refused: " + maxWatches
+                + " watch subscribers are running, the client's maxWatches; nothing was sent");
     }
 
     /**
@@ -103,17 +129,20 @@ final class WatchEngine {
         private final String instanceId;
         private final long taskId;
         private final WatchOptions options;
+        /** A place taken by {@link WatchEngine#reserve()} for the first subscriber, not yet used. */
+        private final AtomicBoolean reserved;
 
-        WatchFlux(WatchEngine engine, String instanceId, long taskId, WatchOptions options) {
+        WatchFlux(WatchEngine engine, String instanceId, long taskId, WatchOptions options, boolean reserved) {
             this.engine = engine;
             this.instanceId = instanceId;
             this.taskId = taskId;
             this.options = options;
+            this.reserved = reserved ? new AtomicBoolean(true) : null;
         }
 
         @Override
         public void subscribe(CoreSubscriber<? super TaskInfo> actual) {
-            engine.subscribe(actual, instanceId, taskId, options);
+            engine.subscribe(actual, instanceId, taskId, options, reserved != null && reserved.getAndSet(false));
         }
 
         @Override
@@ -141,18 +170,19 @@ final class WatchEngine {
      * own sources send an error they cannot signal: {@code Hooks.onOperatorError}, then {@code Hooks.onErrorDropped}.
      */
     private void subscribe(CoreSubscriber<? super TaskInfo> actual, String instanceId, long taskId,
-            WatchOptions options) {
+            WatchOptions options, boolean admitted) {
         if (closed) {
+            if (admitted) {
+                unreserve();
+            }
             Operators.error(actual, DbbrainClient.closedError());
             return;
         }
-        if (!admit()) {
+        if (!admitted && !admit()) {
             // No action: a watch is no single API action, and none was refused (nothing was sent); the exception
             // documents null for it, and limitName says which setting to raise.
             listener.watchRejected();
-            Operators.error(actual, new DbbrainCapacityException(null, "maxWatches", maxWatches, "watch of task "
-                    + taskId + " on " + instanceId + " refused: " + maxWatches + " watch subscribers are running, the "
-                    + "client's maxWatches; nothing was sent"));
+            Operators.error(actual, overCapacity("watch of task " + taskId + " on " + instanceId));
             return;
         }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);

@@ -56,6 +56,31 @@ class ClientWatchLimitsTest {
     }
 
     @Test
+    void aKillBeyondMaxWatchesFailsBeforeItsCreateIsSentSoNoTaskIsLeftUnwatched() {
+        DbbrainClient client = client(1);
+        TestSubscriber<TaskInfo> watching = idle();
+        client.watch(INSTANCE, 1).subscribe(watching);
+
+        StepVerifier.create(client.killProxySessions(INSTANCE))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(DbbrainCapacityException.class,
+                        c -> assertThat(c.limitName()).isEqualTo("maxWatches")))
+                .verify(Duration.ofSeconds(5));
+        // Nothing was sent: the endpoint nobody listens on would have failed the Create with a transport error.
+        assertThat(client.stats()).extracting(ClientStats::requests, ClientStats::watchSubscribers)
+                .containsExactly(0L, 1);
+        assertThat(rejected.get()).isEqualTo(1);
+
+        // The place a kill took for its watch goes back when its Create fails.
+        watching.cancel();
+        StepVerifier.create(client.killProxySessions(INSTANCE))
+                .expectError(DbbrainTransportException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(client.stats()).extracting(ClientStats::requests, ClientStats::watchSubscribers)
+                .containsExactly(1L, 0);
+        assertThat(started.get()).isEqualTo(ended.get());
+    }
+
+    @Test
     void aWatchBeyondMaxWatchesFailsFastWithACapacityErrorAndNothingRunsOrIsSentForIt() {
         DbbrainClient client = client(2);
         TestSubscriber<TaskInfo> first = idle();

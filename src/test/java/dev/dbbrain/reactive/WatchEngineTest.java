@@ -427,6 +427,26 @@ class WatchEngineTest {
     }
 
     @Test
+    void aPollRefusedByAFullLimiterQueueSkipsTheRoundAndTheWatchGoesOnToTheEnd() {
+        service.set(task(1, TaskStatus.RUNNING, 10));
+        TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
+        engine.watch(A, 1, options()).subscribe(watcher);
+        assertThat(states(watcher)).containsExactly("running:10");
+        // The limiter's queue is full for two rounds: nothing was sent, so nothing is lost.
+        service.failure = new DbbrainCapacityException("DescribeProxySessionKillTasks", "maxQueued", 1000,
+                "1000 requests already wait for a permit");
+        advance(Duration.ofSeconds(2));
+        assertThat(watcher.isTerminated()).isFalse();
+        assertThat(service.calls).hasSize(3);
+        service.failure = null;
+        service.set(task(1, TaskStatus.FINISHED, 100));
+        advance(Duration.ofSeconds(1));
+        assertThat(states(watcher)).containsExactly("running:10", "finished:100");
+        assertThat(watcher.isTerminatedComplete()).isTrue();
+        assertNothingRunning();
+    }
+
+    @Test
     void aFailedTaskCompletesNormallyByDefaultAndEndsWithTaskFailedWhenAsked() {
         service.set(task(1, TaskStatus.RUNNING, 0));
         TestSubscriber<TaskInfo> lenient = TestSubscriber.create();

@@ -42,13 +42,17 @@ import reactor.core.publisher.Mono;
  *
  * <p>{@code --cpu-hogs 0,4} runs the whole comparison once per number of busy-looping processes ({@link CpuHogs}):
  * first quiet, then with four processes competing for the cores, as a WebFlux application's host rarely is quiet.
+ * By default ({@code --hogs-from warm}) each measured JVM warms up quiet, and the hogs start 5 s before its measured
+ * window (from this process, so the measured JVM counts no thread of theirs): a long-running application meets a busy host warm, and a JIT compiler starved of the cores
+ * during warm-up would otherwise be counted in the cost per call (it was: see RESULTS.md). {@code --hogs-from start}
+ * starts them before the measured JVM, to see that cold start under contention.
  * Each child also reports its context switches (voluntary: a thread parked and was woken; involuntary: the kernel
  * took its core away) and, for ours, how many calls completed on another thread than the one that started them.
  * {@code --profile DIR} writes an async-profiler CPU flame graph of each measured window to DIR;
  * {@code --jvm-args "..."} passes options (a JFR recording, say) to the measured JVMs.
  *
  * <p>Usage: {@code EndToEnd [--concurrency 1,16,64,256] [--cpu-hogs 0] [--warmup-s 20] [--measure-s 10]
- * [--clients sdk,ours] [--profile DIR] [--profile-event cpu] [--perf-stat true] [--jvm-args "..."]
+ * [--clients sdk,ours] [--hogs-from warm|start] [--profile DIR] [--profile-event cpu] [--perf-stat true] [--jvm-args "..."]
  * [--warm-emulator true] [--out FILE]}.
  */
 public final class EndToEnd {
@@ -97,8 +101,11 @@ public final class EndToEnd {
             }
             System.out.println(Result.HEADER);
             Map<String, Result> byKey = new LinkedHashMap<>();
+            boolean hogsFromStart = options.getOrDefault("hogs-from", "warm").equals("start");
             for (int hogs : hogCounts) {
-                try (CpuHogs running = CpuHogs.start(hogs)) {
+                // By default the measured JVM starts the hogs itself once it is warm (see the class comment); with
+                // --hogs-from start they run from before it starts, JIT warm-up and all.
+                try (CpuHogs running = CpuHogs.start(hogsFromStart ? hogs : 0)) {
                     for (int c : levels) {
                         Result sdk = null;
                         for (String client : options.getOrDefault("clients", "sdk,ours").split(",")) {
@@ -156,6 +163,7 @@ public final class EndToEnd {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), EndToEnd.class.getName(),
                 "--client", client, "--concurrency", Integer.toString(concurrency), "--endpoint", endpoint,
                 "--task", task, "--hogs", Integer.toString(hogs),
+
                 "--perf-stat", options.getOrDefault("perf-stat", "false"),
                 "--warmup-s", options.getOrDefault("warmup-s", "20"),
                 "--measure-s", options.getOrDefault("measure-s", "10")));
@@ -165,6 +173,24 @@ public final class EndToEnd {
         }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         process.getOutputStream().close();
+        // Warm first, then busy (--hogs-from warm): the hogs start SETTLE before the measured window, from this
+        // process, so that the measured JVM competes for the cores warm and counts no thread of theirs.
+        boolean later = hogs > 0 && !options.getOrDefault("hogs-from", "warm").equals("start");
+        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-s", "20")));
+        CpuHogs[] busy = new CpuHogs[1];
+        Thread starter = new Thread(() -> {
+            try {
+                Thread.sleep(Math.max(0, warmup.minus(SETTLE).toMillis()));
+                busy[0] = CpuHogs.start(hogs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start the CPU hogs", e);
+            }
+        }, "cpu-hogs-start");
+        if (later) {
+            starter.start();
+        }
         String result = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -175,11 +201,22 @@ public final class EndToEnd {
                 }
             }
         }
-        if (process.waitFor() != 0 || result == null) {
-            throw new IOException(client + " at concurrency " + concurrency + " failed, exit " + process.exitValue());
+        int exit = process.waitFor();
+        if (later) {
+            starter.interrupt();
+            starter.join();
+            if (busy[0] != null) {
+                busy[0].close();
+            }
+        }
+        if (exit != 0 || result == null) {
+            throw new IOException(client + " at concurrency " + concurrency + " failed, exit " + exit);
         }
         return result;
     }
+
+    /** How long the hogs run before the measured window when the measured JVM starts them. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     /** One call, from which the loop learns nothing but that it returned. */
     private interface Call {
@@ -196,6 +233,7 @@ public final class EndToEnd {
         int baselineThreads = JvmProbe.liveThreads();
         Recorder recorder = new Recorder();
         recorder.hogs = Integer.parseInt(o.getOrDefault("hogs", "0"));
+
         recorder.perfStat = Boolean.parseBoolean(o.getOrDefault("perf-stat", "false"));
         if (o.containsKey("profile")) {
             recorder.profiler = WindowProfiler.load(Path.of(o.get("profile")), o.getOrDefault("profile-event", "cpu"));

@@ -29,8 +29,11 @@ public final class Endpoint {
         try {
             parsed = new URI(endpoint.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("endpoint is not a valid URI: " + e.getMessage(), e);
+            // Not the parser's message nor its cause: both repeat the input, and with it any password in it.
+            throw new IllegalArgumentException("endpoint is not a valid URI: " + masked(endpoint));
         }
+        // Every message below names the endpoint with its user info masked: it may hold a password.
+        endpoint = masked(endpoint);
         String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
             throw new IllegalArgumentException("endpoint must be an http:// or https:// URL, was " + endpoint);
@@ -55,6 +58,15 @@ public final class Endpoint {
         String hostHeader = port == -1 || port == defaultPort ? host : host + ":" + port;
         URI normalized = URI.create(scheme + "://" + hostHeader + "/");
         return new Endpoint(normalized, hostHeader, secure);
+    }
+
+    /** The endpoint with whatever stands between {@code ://} and the last {@code @} before the path replaced. */
+    static String masked(String endpoint) {
+        int start = endpoint.indexOf("://");
+        int from = start < 0 ? 0 : start + 3;
+        int pathStart = endpoint.indexOf('/', from);
+        int end = endpoint.lastIndexOf('@', pathStart < 0 ? endpoint.length() - 1 : pathStart);
+        return end < from ? endpoint : endpoint.substring(0, from) + "******" + endpoint.substring(end);
     }
 
     /** Loopback by its literal form only: resolving a name here would be blocking I/O. */

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -40,12 +41,18 @@ import org.springframework.util.unit.DataSize;
  * @param language Language of the service's error messages (X-TC-Language); the service's default when unset.
  * @param connectTimeout Time allowed to open a connection of the owned pool.
  * @param responseTimeout Longest wait for a response and between two reads of it.
+ * @param attemptTimeout Longest time one attempt may take in total, from writing the request to the answer's last
+ *     byte; the response timeout when unset.
  * @param maxConnections Size of the owned connection pool.
  * @param maxResponseSize Largest response body read; larger ones fail with DbbrainDecodingException.
  * @param serverTimeZone Zone of task times the service sends without an offset (undocumented by the API).
  * @param signActionHeader Whether x-tc-action is signed too (newer signing form).
  * @param maxRetries Retries of a failed call when retrying is safe; 0 turns retries off.
  * @param maxBatch Task IDs per DescribeProxySessionKillTasks request of the watches.
+ * @param maxWatches Watch subscribers running at once; one more fails fast with DbbrainCapacityException.
+ * @param trustedCertificates PEM files of the certificates to trust for https://, instead of the JDK's trust store
+ *     (a private CA, or the emulator's --tls-cert file), such as file:/etc/dbbrain/ca.pem; host names are still
+ *     verified.
  * @param credentials Fixed credentials; the default chain (environment, then profile file) when unset.
  * @param retryBackoff Exponential backoff between retries, each with ±50% jitter.
  * @param rateLimit The limiter every request waits for.
@@ -60,12 +67,15 @@ public record DbbrainProperties(
         Language language,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("30s") Duration responseTimeout,
+        Duration attemptTimeout,
         @DefaultValue("50") int maxConnections,
         @DefaultValue(DbbrainClient.DEFAULT_MAX_RESPONSE_SIZE / 1024 / 1024 + "MB") DataSize maxResponseSize,
         @DefaultValue("+08:00") ZoneId serverTimeZone,
         @DefaultValue("false") boolean signActionHeader,
         @DefaultValue("" + DbbrainClient.DEFAULT_MAX_RETRIES) int maxRetries,
         @DefaultValue("" + DbbrainClient.DEFAULT_MAX_BATCH) int maxBatch,
+        @DefaultValue("" + DbbrainClient.DEFAULT_MAX_WATCHES) int maxWatches,
+        List<Resource> trustedCertificates,
         @DefaultValue CredentialsProperties credentials,
         @DefaultValue RetryBackoff retryBackoff,
         @DefaultValue RateLimit rateLimit,
@@ -90,6 +100,9 @@ public record DbbrainProperties(
         checks.set("language", builder, b -> b.language(language));
         checks.set("connect-timeout", builder, b -> b.connectTimeout(connectTimeout));
         checks.set("response-timeout", builder, b -> b.responseTimeout(responseTimeout));
+        if (attemptTimeout != null) {
+            checks.set("attempt-timeout", builder, b -> b.attemptTimeout(attemptTimeout));
+        }
         checks.set("max-connections", builder, b -> b.maxConnections(maxConnections));
         checks.set("max-response-size", builder, b -> b.maxResponseSize(bytes(maxResponseSize)));
         checks.set("server-time-zone", builder, b -> b.serverTimeZone(serverTimeZone));
@@ -98,6 +111,11 @@ public record DbbrainProperties(
         checks.set(List.of("retry-backoff.first", "retry-backoff.max"), builder,
                 b -> b.retryBackoff(retryBackoff.first(), retryBackoff.max()));
         checks.set("max-batch", builder, b -> b.maxBatch(maxBatch));
+        checks.set("max-watches", builder, b -> b.maxWatches(maxWatches));
+        if (trustedCertificates != null && !trustedCertificates.isEmpty()) {
+            checks.set("trusted-certificates", builder,
+                    b -> b.trustedCertificates(Pem.certificates(trustedCertificates)));
+        }
         credentials.applyTo(builder, checks);
         rateLimit.applyTo(builder, checks);
         builder.watchOptions(watch.toOptions(checks));
@@ -182,22 +200,28 @@ public record DbbrainProperties(
      *     the JVM-wide limiter of the client's SecretId.
      * @param burst Burst of a limiter of the client's own (default 1); unset: the JVM-wide limiter of the client's
      *     SecretId.
+     * @param maxQueued Requests that may wait for a permit per action in a limiter of the client's own (default
+     *     1000); one more fails fast with DbbrainCapacityException; unset: the JVM-wide limiter of the client's
+     *     SecretId, which has the default.
      * @param redis The fleet-wide budget in Redis.
      */
     public record RateLimit(@DefaultValue("true") boolean enabled, Double permitsPerSecond, Integer burst,
-            @DefaultValue Redis redis) {
+            Integer maxQueued, @DefaultValue Redis redis) {
 
         void applyTo(DbbrainClient.Builder builder, PropertyChecks checks) {
             redis.check(checks);
             if (!enabled) {
                 builder.rateLimiter(RateLimiter.unlimited());
-            } else if (permitsPerSecond != null || burst != null) {
+            } else if (permitsPerSecond != null || burst != null || maxQueued != null) {
                 RateLimiter.Builder limiter = RateLimiter.builder();
                 if (permitsPerSecond != null) {
                     checks.set("rate-limit.permits-per-second", limiter, l -> l.permitsPerSecond(permitsPerSecond));
                 }
                 if (burst != null) {
                     checks.set("rate-limit.burst", limiter, l -> l.burst(burst));
+                }
+                if (maxQueued != null) {
+                    checks.set("rate-limit.max-queued", limiter, l -> l.maxQueued(maxQueued));
                 }
                 builder.rateLimiter(limiter.build());
             }

@@ -41,6 +41,9 @@ final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, Disposa
             if (settings.burst() != null) {
                 checks.set("rate-limit.burst", builder, b -> b.burst(settings.burst()));
             }
+            if (settings.maxQueued() != null) {
+                checks.set("rate-limit.max-queued", builder, b -> b.maxQueued(settings.maxQueued()));
+            }
             RateLimiter built = null;
             try {
                 built = builder.build();   // parses the URI; connects on first use only

@@ -78,7 +78,7 @@ class EmulatorTlsIT {
             long id = client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-tlstest1"))
                     .block(TIMEOUT).asyncRequestId();
             List<TaskInfo> seen = client.watch("crs-tlstest1", id).collectList().block(TIMEOUT);
-            assertThat(seen).last().extracting(TaskInfo::status).isEqualTo(TaskStatus.FINISHED);
+            assertThat(seen).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FINISHED);
         }
     }
 

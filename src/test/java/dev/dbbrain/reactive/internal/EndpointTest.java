@@ -30,6 +30,19 @@ class EndpointTest {
     }
 
     @Test
+    void aRefusedEndpointIsNamedWithItsUserInfoMaskedWhateverWasWrongWithIt() {
+        for (String endpoint : new String[] {"https://admin:s3cret-pw@h", "http://admin:s3cret-pw@dbbrain.example",
+                "ftp://admin:s3cret-pw@h", "https://admin:s3cret-pw@h/api", "https://admin:s3cret pw@h",
+                "https://admin:s3c@ret-pw@h"}) {
+            assertThatThrownBy(() -> Endpoint.parse(endpoint, false)).isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("ret-pw"))
+                    .hasNoCause();
+        }
+        assertThat(Endpoint.masked("https://admin:pw@h:1")).isEqualTo("https://******@h:1");
+        assertThat(Endpoint.masked("https://h/a@b")).isEqualTo("https://h/a@b");
+    }
+
+    @Test
     void endpointsWithPathsQueriesOrOtherSchemesAreRefused() {
         assertThatThrownBy(() -> Endpoint.parse("https://h/api", false)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("endpoint");

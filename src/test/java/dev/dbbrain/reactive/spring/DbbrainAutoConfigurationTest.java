@@ -190,11 +190,12 @@ class DbbrainAutoConfigurationTest {
     private static final String[] PROPERTIES = {
         "dbbrain.endpoint=https://dbbrain.tencentcloudapi.com", "dbbrain.allow-insecure-endpoint=false",
         "dbbrain.region=", "dbbrain.language=", "dbbrain.connect-timeout=10s", "dbbrain.response-timeout=30s",
+        "dbbrain.attempt-timeout=", "dbbrain.max-watches=10000", "dbbrain.trusted-certificates=",
         "dbbrain.max-connections=50", "dbbrain.max-response-size=4MB", "dbbrain.server-time-zone=+08:00",
         "dbbrain.sign-action-header=false", "dbbrain.max-retries=6", "dbbrain.max-batch=100",
         "dbbrain.credentials.secret-id=", "dbbrain.credentials.secret-key=", "dbbrain.credentials.session-token=",
         "dbbrain.retry-backoff.first=250ms", "dbbrain.retry-backoff.max=8s",
-        "dbbrain.rate-limit.enabled=true", "dbbrain.rate-limit.permits-per-second=", "dbbrain.rate-limit.burst=",
+        "dbbrain.rate-limit.enabled=true", "dbbrain.rate-limit.permits-per-second=", "dbbrain.rate-limit.burst=", "dbbrain.rate-limit.max-queued=",
         "dbbrain.rate-limit.redis.uri=", "dbbrain.rate-limit.redis.key-prefix=dbbrain:rate",
         "dbbrain.rate-limit.redis.command-timeout=1s", "dbbrain.rate-limit.redis.fallback-replicas=",
         "dbbrain.watch.poll-interval=1s", "dbbrain.watch.max-interval=", "dbbrain.watch.growth-factor=2",
@@ -240,7 +241,10 @@ class DbbrainAutoConfigurationTest {
             assertThat(p.retryBackoff()).isEqualTo(new DbbrainProperties.RetryBackoff(Duration.ofMillis(250),
                     Duration.ofSeconds(8)));
             assertThat(p.credentials()).isEqualTo(new DbbrainProperties.CredentialsProperties(null, null, null));
-            assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null,
+            assertThat(p.attemptTimeout()).isNull();
+            assertThat(p.maxWatches()).isEqualTo(DbbrainClient.DEFAULT_MAX_WATCHES);
+            assertThat(p.trustedCertificates()).isNull();
+            assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null, null,
                     new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null)));
             assertThat(p.watch().toOptions(new PropertyChecks())).hasToString(WatchOptions.defaults().toString());
             assertThat(p.metrics().enabled()).isTrue();
