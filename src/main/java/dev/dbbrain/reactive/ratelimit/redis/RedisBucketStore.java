@@ -56,7 +56,9 @@ final class RedisBucketStore {
             local interval = tonumber(ARGV[2])
             local tolerance = tonumber(ARGV[3])
             local horizon = tonumber(ARGV[4])
-            local t = tonumber(redis.call('HGET', KEYS[1], 't') or now)
+            -- Both fields in one read; false when absent.
+            local fields = redis.call('HMGET', KEYS[1], 't', 'f')
+            local t = tonumber(fields[1] or now)
             -- This script never stores t more than horizon + interval + tolerance ahead: a t further on (or not a
             -- number) was written by something else, a poisoned or corrupt key. Nothing of it can be trusted: the
             -- schedule restarts from now, as if the key had expired, and an acquire answers the wait that t asked
@@ -68,7 +70,7 @@ final class RedisBucketStore {
               t = now
             end
             local free = {}
-            local stored = redis.call('HGET', KEYS[1], 'f')
+            local stored = fields[2]
             if stored and not corrupt then
               for s in string.gmatch(stored, '%d+') do
                 local slot = tonumber(s)
@@ -106,13 +108,13 @@ final class RedisBucketStore {
               t = math.min(math.max(t, now) + tonumber(ARGV[5]), now + horizon)
               result = {0, 0, t}
             end
-            redis.call('HSET', KEYS[1], 't', string.format('%.0f', t))
             if #free > 0 then
               local parts = {}
               for i, slot in ipairs(free) do parts[i] = string.format('%.0f', slot) end
-              redis.call('HSET', KEYS[1], 'f', table.concat(parts, ' '))
+              redis.call('HSET', KEYS[1], 't', string.format('%.0f', t), 'f', table.concat(parts, ' '))
             else
-              redis.call('HDEL', KEYS[1], 'f')
+              redis.call('HSET', KEYS[1], 't', string.format('%.0f', t))
+              if stored then redis.call('HDEL', KEYS[1], 'f') end
             end
             redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((t - now) / 1000) + 1))
             return {string.format('%.0f', result[1]), string.format('%.0f', result[2]),
@@ -136,6 +138,8 @@ final class RedisBucketStore {
     private final boolean ownsClient;
     private final Duration commandTimeout;
     private final TimeSource time;
+    /** Bounds every script call to the command timeout (the first of a connection to the connect timeout). */
+    private final CommandDeadlines deadlines;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
             new AtomicReference<>();
     /** The connection that has answered a call: later calls on it get the command timeout. */
@@ -148,6 +152,7 @@ final class RedisBucketStore {
         this.ownsClient = ownsClient;
         this.commandTimeout = commandTimeout;
         this.time = time;
+        this.deadlines = new CommandDeadlines(time, commandTimeout.toNanos());
     }
 
     /** A store with a client of its own: reconnects only when asked (on the limiter's probe), never buffers. */
@@ -202,12 +207,12 @@ final class RedisBucketStore {
             // A connection's first call loads the script and, in a cold JVM, much of Lettuce: connect time too.
             boolean first = answered != c;
             // One round trip in the common case; the script is sent whole only when this server has not seen it.
-            return redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
+            Mono<Reservation> command = redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
                     .onErrorResume(RedisNoScriptException.class,
                             e -> redis.<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
                     .collectList()
-                    .map(RedisBucketStore::reservation)
-                    .timeout(first ? CONNECT_TIMEOUT : commandTimeout, time.scheduler())
+                    .map(RedisBucketStore::reservation);
+            return deadlines.within(command, (first ? CONNECT_TIMEOUT : commandTimeout).toNanos())
                     .doOnSuccess(r -> answered = c);
         });
     }

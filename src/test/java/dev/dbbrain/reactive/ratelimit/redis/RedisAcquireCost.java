@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * with eight waiters each taking three permits, at 19 per second for one key, counting round trips per permit.
  *
  * <p>A measurement program, not a test: {@code ./mvnw -q -B test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.dbbrain.reactive.RedisAcquireCost}. Blocks its main thread.
+ * -Dexec.classpathScope=test -Dexec.mainClass=dev.dbbrain.reactive.ratelimit.redis.RedisAcquireCost}. Blocks its main thread.
  */
 public final class RedisAcquireCost {
 
