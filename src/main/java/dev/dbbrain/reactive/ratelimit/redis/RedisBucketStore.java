@@ -7,7 +7,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -203,14 +203,16 @@ final class RedisBucketStore {
     private Mono<Reservation> run(String key, String... args) {
         String[] keys = {key};
         return connection().flatMap(c -> {
-            RedisReactiveCommands<String, String> redis = c.reactive();
+            RedisAsyncCommands<String, String> redis = c.async();
             // A connection's first call loads the script and, in a cold JVM, much of Lettuce: connect time too.
             boolean first = answered != c;
             // One round trip in the common case; the script is sent whole only when this server has not seen it.
-            Mono<Reservation> command = redis.<Object>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args)
-                    .onErrorResume(RedisNoScriptException.class,
-                            e -> redis.<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
-                    .collectList()
+            // The asynchronous API, not the reactive one: one future per call instead of a publisher with demand
+            // to negotiate, for a reply that is one small array.
+            Mono<Reservation> command = Mono.fromCompletionStage(
+                            () -> redis.<List<Object>>evalsha(DIGEST, ScriptOutputType.MULTI, keys, args))
+                    .onErrorResume(RedisNoScriptException.class, e -> Mono.fromCompletionStage(
+                            () -> redis.<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args)))
                     .map(RedisBucketStore::reservation);
             return deadlines.within(command, (first ? CONNECT_TIMEOUT : commandTimeout).toNanos())
                     .doOnSuccess(r -> answered = c);

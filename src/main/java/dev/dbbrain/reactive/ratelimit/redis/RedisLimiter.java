@@ -71,6 +71,9 @@ final class RedisLimiter implements RateLimiter {
     /** The policy's local bucket, or null to fail closed. */
     private final RateLimiter fallback;
     private final ConcurrentHashMap<String, RedisBucket> buckets = new ConcurrentHashMap<>();
+    /** The same buckets by SecretId ({@code ""} for none) and action. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, RedisBucket>> byAccount =
+            new ConcurrentHashMap<>();
     private final RedisClock clock = new RedisClock();
     private final LongAdder lateWrites = new LongAdder();
     private final LongAdder refunds = new LongAdder();
@@ -93,8 +96,17 @@ final class RedisLimiter implements RateLimiter {
     /** The bucket of {@code action} for the account that signs as {@code secretId} ({@code null}: no account). */
     RedisBucket bucket(String secretId, String action) {
         Objects.requireNonNull(action, "action must not be null");
+        // Looked up by (SecretId, action) as given: the key (a SHA-256 of the SecretId) is made once per bucket, not
+        // once per acquire.
+        ConcurrentHashMap<String, RedisBucket> ofAccount = byAccount.get(secretId == null ? "" : secretId);
+        RedisBucket bucket = ofAccount == null ? null : ofAccount.get(action);
+        if (bucket != null) {
+            return bucket;
+        }
         String key = settings.keyPrefix() + ":{" + account(secretId) + "}:" + action;
-        return buckets.computeIfAbsent(key, k -> new RedisBucket(this, k, action, time));
+        bucket = buckets.computeIfAbsent(key, k -> new RedisBucket(this, k, action, time));
+        byAccount.computeIfAbsent(secretId == null ? "" : secretId, a -> new ConcurrentHashMap<>()).put(action, bucket);
+        return bucket;
     }
 
     /** A hash of the SecretId: keys, logs and Redis's own monitoring never see the SecretId itself. */
