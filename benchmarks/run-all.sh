@@ -5,7 +5,7 @@
 # checkout and builds the benchmarks first. Nothing leaves the machine: the emulator runs on a loopback port.
 #
 # Contention: the end-to-end comparison runs quiet and then with CPU_HOGS (default 4) busy-looping processes
-# (EndToEnd --cpu-hogs 0,4). HEADLINE_RUNS (default 3) repeats the concurrency-64 comparison for its median and range.
+# (EndToEnd --cpu-hogs 0,4), started once each measured JVM is warm; one more pair starts them before the JVM. HEADLINE_RUNS (default 3) repeats the concurrency-64 comparison for its median and range.
 # MAVEN_REPO (optional) is the local Maven repository to install into and build from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,13 +56,18 @@ run limiter java -cp "$CP" org.openjdk.jmh.Main LimiterBenchmark -prof gc -rf js
 run limiter-accuracy java -cp "$CP" dev.dbbrain.benchmarks.LimiterAccuracy --out "$OUT/limiter-accuracy.jsonl"
 # 2. End to end against the emulator, SDK against ours, concurrency 1, 16, 64, 256, quiet and then with CPU hogs.
 run end-to-end java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --concurrency 1,16,64,256 --cpu-hogs "0,$CPU_HOGS" \
-  --warmup-s 10 --measure-s 10 --perf-stat "$PERF_STAT" --out "$OUT/end-to-end.jsonl"
+  --warmup-s 20 --measure-s 10 --perf-stat "$PERF_STAT" --out "$OUT/end-to-end.jsonl"
 # 2b. The headline: concurrency 64, quiet then loaded, repeated for the median and the range.
 for i in $(seq 1 "$HEADLINE_RUNS"); do
   run "end-to-end-headline-$i" java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --concurrency 64 \
-    --cpu-hogs "0,$CPU_HOGS" --warmup-s 10 --measure-s 10 --perf-stat "$PERF_STAT" --warm-emulator false \
+    --cpu-hogs "0,$CPU_HOGS" --warmup-s 20 --measure-s 10 --perf-stat "$PERF_STAT" --warm-emulator false \
     --out "$OUT/end-to-end-headline-$i.jsonl"
 done
+# 2c. The same pair with the hogs running from before each JVM starts: a cold start under contention, where the JIT
+# compiler itself is starved (RESULTS.md, "What contention costs").
+run end-to-end-cold-start java -cp "$CP" dev.dbbrain.benchmarks.EndToEnd --concurrency 64 --cpu-hogs "0,$CPU_HOGS" \
+  --hogs-from start --warmup-s 10 --measure-s 10 --perf-stat "$PERF_STAT" --warm-emulator false \
+  --out "$OUT/end-to-end-cold-start.jsonl"
 # 3. Watching at scale, 10,000 and 100,000 watches over 1,000 instances, in a 512 MiB heap.
 run watch-10k java -Xmx512m -cp "$CP" dev.dbbrain.benchmarks.WatchAtScale --watches 10000 --out "$OUT/watch-10k.json"
 run watch-100k java -Xmx512m -cp "$CP" dev.dbbrain.benchmarks.WatchAtScale --watches 100000 \
