@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of RESULTS.md, one after the other, in about 28 minutes on a 2-core machine, unattended, and
+# Runs every benchmark of RESULTS.md, one after the other, in about 35 minutes on a 2-core machine, unattended, and
 # writes the raw results, the charts (SVG) and the headline table to benchmarks/results/<UTC time>/; the charts are
 # also copied to benchmarks/charts/, where RESULTS.md shows them. Self-contained: installs the library from this
 # checkout and builds the benchmarks first. Nothing leaves the machine: the emulator runs on a loopback port.
