@@ -267,7 +267,6 @@ public final class DbbrainClient implements AutoCloseable {
         // refuse to watch (its creation cannot be undone). The place goes back if the Create fails or is cancelled.
         return Flux.defer(() -> {
             if (!engine.reserve()) {
-                engine.listener().watchRejected();
                 return Flux.error(engine.overCapacity("kill on " + request.instanceId()));
             }
             AtomicBoolean handedOver = new AtomicBoolean();

@@ -96,11 +96,16 @@ final class WatchEngine {
 
     /**
      * Takes a watch place ahead of a Create ({@code killProxySessions}), so that no task is created that could not be
-     * watched: {@code false} when {@link #maxWatches} subscribers are running (the Create must not be sent). The
-     * place goes to the one subscription of {@link #watchReserved}, or back with {@link #unreserve()}.
+     * watched: {@code false}, reported to the listener as a rejected watch, when {@link #maxWatches} subscribers are
+     * running (the Create must not be sent). The place goes to the one subscription of {@link #watchReserved}, or
+     * back with {@link #unreserve()}.
      */
     boolean reserve() {
-        return admit();
+        if (admit()) {
+            return true;
+        }
+        listener.watchRejected();
+        return false;
     }
 
     /** Gives back a place taken by {@link #reserve()} that no watch used (the Create failed or was cancelled). */
