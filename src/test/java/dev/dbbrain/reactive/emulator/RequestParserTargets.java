@@ -139,15 +139,37 @@ public final class RequestParserTargets {
             HttpHeaders headers = new DefaultHttpHeaders();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                if (colon > 0) {
+                if (colon > 0 && token(lines[i], 0, colon) && visible(lines[i], colon + 1)) {
                     try {
                         headers.add(lines[i].substring(0, colon), lines[i].substring(colon + 1).strip());
                     } catch (IllegalArgumentException notHttp) {
-                        // A name or value Netty's decoder would have refused: not a request the emulator sees.
+                        // A header Netty's decoder would have refused too: not a request the emulator sees.
                     }
                 }
             }
             return new Request(requestLine[0], requestLine[1], headers, body);
+        }
+
+        /** Whether a header name is an HTTP token; checked here, as an exception per refused line costs kilobytes. */
+        private static boolean token(String line, int from, int to) {
+            for (int i = from; i < to; i++) {
+                char c = line.charAt(i);
+                if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether a header value holds no control character but tab. */
+        private static boolean visible(String line, int from) {
+            for (int i = from; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if ((c < ' ' && c != '\t') || c == 0x7f) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** This request with its placeholder signature, if any, replaced by the one of what it holds. */
