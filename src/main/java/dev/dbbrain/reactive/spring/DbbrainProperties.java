@@ -235,7 +235,8 @@ public record DbbrainProperties(
      *
      * @param uri Redis URI of the shared budget, such as redis://redis.internal:6379; unset: the budget is this
      *     JVM's. Its password is masked by the actuator's endpoints.
-     * @param keyPrefix Prefix of the limiter's keys; replicas sharing a budget use the same one.
+     * @param keyPrefix Prefix of the limiter's keys, which are prefix:v1:{account}:action; replicas sharing a budget use
+     *     the same one.
      * @param commandTimeout Longest wait for Redis before the outage policy applies.
      * @param fallbackReplicas While Redis is unreachable, fall back to a local bucket at rate / this many replicas;
      *     unset: fail closed.
