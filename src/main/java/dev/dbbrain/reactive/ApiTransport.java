@@ -66,25 +66,27 @@ final class ApiTransport {
     private static final Map<CredentialsProvider, RateLimiter> SHARED_BY_PROVIDER =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
-            Language language, String requestClient, Duration responseTimeout, Duration attemptTimeout,
-            int maxResponseSize, boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
-            DbbrainEventListener listener, BooleanSupplier closed) {
-        this.http = http;
-        this.endpoint = endpoint;
-        this.credentials = credentials;
-        this.clock = clock;
-        this.region = region;
-        this.language = language;
-        this.requestClient = requestClient;
-        this.responseTimeout = responseTimeout;
-        this.attemptTimeout = attemptTimeout;
-        this.maxResponseSize = maxResponseSize;
-        this.signActionHeader = signActionHeader;
-        this.limiter = limiter;
-        this.retry = retry;
+    /**
+     * @param settings the configuration, built once by the client's builder
+     * @param counters the client's counters, which this transport adds to
+     * @param closed whether the client was closed: a retry or a permit wait that outlives it fails
+     */
+    ApiTransport(TransportSettings settings, Counters counters, BooleanSupplier closed) {
+        this.http = settings.http();
+        this.endpoint = settings.endpoint();
+        this.credentials = settings.credentials();
+        this.clock = settings.clock();
+        this.region = settings.region();
+        this.language = settings.language();
+        this.requestClient = settings.requestClient();
+        this.responseTimeout = settings.responseTimeout();
+        this.attemptTimeout = settings.attemptTimeout();
+        this.maxResponseSize = settings.maxResponseSize();
+        this.signActionHeader = settings.signActionHeader();
+        this.limiter = settings.limiter();
+        this.retry = settings.retry();
+        this.listener = settings.listener();
         this.counters = counters;
-        this.listener = listener;
         this.closed = closed;
     }
 

@@ -105,11 +105,22 @@ public final class DbbrainClient implements AutoCloseable {
         this.codec = new JsonCodec(b.maxResponseSize, b.serverTimeZone);
         Scheduler scheduler = b.scheduler;
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
-        this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
-                "dbbrain-reactive/" + VERSION, b.responseTimeout,
-                b.attemptTimeout != null ? b.attemptTimeout : b.responseTimeout, b.maxResponseSize, b.signActionHeader,
-                b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
-                b.listener, closed::get);
+        this.transport = new ApiTransport(TransportSettings.builder()
+                .http(http)
+                .endpoint(endpoint)
+                .credentials(credentials)
+                .clock(b.clock)
+                .region(b.region)
+                .language(b.language)
+                .requestClient("dbbrain-reactive/" + VERSION)
+                .responseTimeout(b.responseTimeout)
+                .attemptTimeout(b.attemptTimeout)
+                .maxResponseSize(b.maxResponseSize)
+                .signActionHeader(b.signActionHeader)
+                .limiter(b.rateLimiter)
+                .retry(new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers))
+                .listener(b.listener)
+                .build(), counters, closed::get);
         this.watchOptions = b.watchOptions;
         this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
