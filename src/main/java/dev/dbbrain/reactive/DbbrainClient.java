@@ -122,9 +122,9 @@ public final class DbbrainClient implements AutoCloseable {
                 .listener(b.listener)
                 .build(), counters, closed::get);
         this.watchOptions = b.watchOptions;
-        this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
+        this.engine = new WatchEngine(new DescribeSource((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, b.maxWatches, schedulers, b.listener);
+                .map(DescribeProxySessionKillTasksResponse::tasks)), b.maxBatch, b.maxWatches, schedulers, b.listener);
     }
 
     /**

@@ -20,6 +20,11 @@ import reactor.util.context.Context;
  * Runs the watches of one client: an {@link InstancePoller} per (instance, scheduler), holding one {@link TaskLoop}
  * per watched task, which every subscriber of that task shares.
  *
+ * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (today a
+ * batched Describe, {@link DescribeSource}); <em>what</em> an answer means (emit, wait, skip, end, and why) is
+ * {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for whom</em> (scheduling, batching per
+ * instance, demand, locking, signalling) is this engine, which embeds no rule of its own.
+ *
  * <p>Why a custom {@code Publisher} and not {@code Flux.interval(...).concatMap(describe)}: a composed poll chain
  * runs one loop per subscriber (Azure's {@code PollerFlux} does), ignores demand (interval keeps ticking for a
  * subscriber that requested nothing) and cannot batch tasks of different subscribers into one request. Here demand
@@ -41,7 +46,7 @@ final class WatchEngine {
     private record Ended(TaskInfo info, long at) {
     }
 
-    private final BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe;
+    private final TaskStateSource source;
     private final int maxBatch;
     private final int maxWatches;
     private final Supplier<Scheduler> defaultScheduler;
@@ -55,9 +60,15 @@ final class WatchEngine {
     /** Watch subscribers admitted and not yet ended, at most {@link #maxWatches}. Lock-free. */
     private final AtomicInteger subscribers = new AtomicInteger();
 
+    /** An engine whose states come from a batched Describe call ({@link DescribeSource}). */
     WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch, int maxWatches,
             Supplier<Scheduler> defaultScheduler, DbbrainEventListener listener) {
-        this.describe = describe;
+        this(new DescribeSource(describe), maxBatch, maxWatches, defaultScheduler, listener);
+    }
+
+    WatchEngine(TaskStateSource source, int maxBatch, int maxWatches, Supplier<Scheduler> defaultScheduler,
+            DbbrainEventListener listener) {
+        this.source = source;
         this.maxBatch = maxBatch;
         this.maxWatches = maxWatches;
         this.defaultScheduler = defaultScheduler;
@@ -76,16 +87,16 @@ final class WatchEngine {
         return maxWatches;
     }
 
-    Mono<List<TaskInfo>> describe(String instanceId, List<Long> ids) {
-        return describe.apply(instanceId, ids);
+    TaskStateSource source() {
+        return source;
     }
 
-    /** A poller sent a Describe request. */
+    /** A poller started a round of its source (a Describe request). */
     void pollStarted() {
         pollsInFlight.incrementAndGet();
     }
 
-    /** A Describe request was answered and handled, or cancelled; once per {@link #pollStarted()}. */
+    /** A round was answered and handled, or cancelled; once per {@link #pollStarted()}. */
     void pollSettled() {
         pollsInFlight.decrementAndGet();
     }
