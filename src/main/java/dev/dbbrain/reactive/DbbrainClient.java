@@ -274,24 +274,9 @@ public final class DbbrainClient implements AutoCloseable {
         if (options == null) {
             return Flux.error(new NullPointerException("options must not be null"));
         }
-        // A watch place is taken before the Create is sent: a task is never created that maxWatches would then
-        // refuse to watch (its creation cannot be undone). The place goes back if the Create fails or is cancelled.
-        return Flux.defer(() -> {
-            if (!engine.reserve()) {
-                return Flux.error(engine.overCapacity("kill on " + request.instanceId()));
-            }
-            AtomicBoolean handedOver = new AtomicBoolean();
-            return createProxySessionKillTask(request)
-                    .flatMapMany(created -> {
-                        handedOver.set(true);
-                        return engine.watchReserved(request.instanceId(), created.asyncRequestId(), options);
-                    })
-                    .doFinally(signal -> {
-                        if (!handedOver.get()) {
-                            engine.unreserve();
-                        }
-                    });
-        });
+        // A watch place is taken before the Create is sent: see WatchEngine.watchCreated.
+        return engine.watchCreated(createProxySessionKillTask(request)
+                .map(CreateProxySessionKillTaskResponse::asyncRequestId), request.instanceId(), options);
     }
 
     /**

@@ -224,7 +224,9 @@ final class InstancePoller {
 
     /**
      * Runs a batch's outcome, then counts the batch as settled: {@code pollsInFlight} reaches zero only once its
-     * subscribers were signalled and the next poll scheduled.
+     * subscribers were signalled and the next poll scheduled, so that zero means quiet (what a test waiting for the
+     * engine to settle relies on). The price: a subscriber told its end by this answer, or code woken by it, may still
+     * see the request counted for a moment, unlike the watched tasks and subscribers, which are released before.
      */
     private void settled(Batch batch, Runnable outcome) {
         try {
@@ -327,8 +329,20 @@ final class InstancePoller {
         }
     }
 
-    synchronized int loopCount() {
-        return loops.size();
+    /**
+     * The tasks watched here: loops with a subscriber. A loop whose last subscriber left while its answer was in
+     * flight stays until the answer comes (it shares the request with watched tasks, so the request is not
+     * cancelled) but is watched by nobody, so it does not count: the count is exact once a subscriber has been told
+     * its end.
+     */
+    synchronized int watchedTasks() {
+        int watched = 0;
+        for (TaskLoop loop : loops.values()) {
+            if (loop.hasSubscribers()) {
+                watched++;
+            }
+        }
+        return watched;
     }
 
     synchronized boolean timerPending() {
