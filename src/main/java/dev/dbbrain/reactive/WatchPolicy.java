@@ -44,9 +44,9 @@ final class WatchPolicy {
     sealed interface Outcome permits Reported, Missing, Failed {
 
         /** The task was not in the answer (or the service said it knows no such resource). */
-        Outcome NOT_REPORTED = new Missing("not reported");
+        Outcome NOT_REPORTED = Missing.NOT_REPORTED;
         /** Nothing was sent, so nothing was learnt: the round was skipped. */
-        Outcome SKIPPED = new Missing("skipped");
+        Outcome SKIPPED = Missing.SKIPPED;
 
         /**
          * The outcome an error of a poll stands for: {@code ResourceNotFound*} is an answer that does not report the
@@ -72,18 +72,12 @@ final class WatchPolicy {
         }
     }
 
-    /** An outcome without a state: {@link Outcome#NOT_REPORTED} or {@link Outcome#SKIPPED}. */
-    static final class Missing implements Outcome {
-        private final String name;
-
-        private Missing(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
+    /** The outcomes without a state. */
+    enum Missing implements Outcome {
+        /** See {@link Outcome#NOT_REPORTED}. */
+        NOT_REPORTED,
+        /** See {@link Outcome#SKIPPED}. */
+        SKIPPED
     }
 
     /** The poll failed for good (retries, if any, are spent). */
@@ -121,27 +115,21 @@ final class WatchPolicy {
     /** What to do after an outcome: emit a state, wait, skip, or end. */
     sealed interface Decision permits Emit, Wait, End {
         /** Nothing new (the same state, an older one, or none yet): poll again after the interval, which may grow. */
-        Decision WAIT = new Wait("wait");
+        Decision WAIT = Wait.WAIT;
         /** Nothing learnt: poll again after the interval, which does not grow. */
-        Decision SKIP = new Wait("skip");
+        Decision SKIP = Wait.SKIP;
     }
 
     /** A new latest state, to be given to every subscriber when it asks. */
     record Emit(TaskInfo state) implements Decision {
     }
 
-    /** {@link Decision#WAIT} or {@link Decision#SKIP}. */
-    static final class Wait implements Decision {
-        private final String name;
-
-        private Wait(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
+    /** The decisions to poll again later. */
+    enum Wait implements Decision {
+        /** See {@link Decision#WAIT}. */
+        WAIT,
+        /** See {@link Decision#SKIP}. */
+        SKIP
     }
 
     /**

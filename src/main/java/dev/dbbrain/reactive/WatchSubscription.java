@@ -122,9 +122,13 @@ final class WatchSubscription implements Subscription, Scannable {
         end(WatchPolicy.deadlinePassed(options));
     }
 
-    /** Whether this subscriber asked for an item and has seen every version up to {@code version}. */
+    /**
+     * Whether this subscriber wants its task polled, given the version of the task's latest state: the policy's
+     * {@link WatchPolicy.Delivery#POLL} (it asked for an item, and has every version up to {@code version}).
+     */
     boolean wantsNewerThan(long version) {
-        return !done && !cancelled && requested > 0 && deliveredVersion >= version && error == null;
+        return !done && !cancelled && WatchPolicy.deliver(error != null, version, deliveredVersion, requested > 0,
+                false, false) == WatchPolicy.Delivery.POLL;
     }
 
     /**

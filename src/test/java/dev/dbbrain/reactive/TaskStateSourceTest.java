@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,24 +27,14 @@ class TaskStateSourceTest {
 
     private static final String A = "crs-source01";
 
-    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final VirtualEngine world = new VirtualEngine();
+    private final VirtualTimeScheduler time = world.time;
     private final ScriptedSource source = new ScriptedSource();
-    private final WatchEngineTest.CountingListener listener = new WatchEngineTest.CountingListener();
-    private WatchEngine engine = new WatchEngine(source, 100, 1000, () -> time, listener);
+    private WatchEngine engine = world.engine(source, 100, 1000);
 
     @AfterEach
     void tearDown() {
-        engine.close();
-        time.dispose();
-    }
-
-    private WatchOptions options() {
-        return WatchOptions.defaults().scheduler(time).jitter(0);
-    }
-
-    private static TaskInfo task(long id, TaskStatus status, long progress) {
-        return new TaskInfo(id, A, status.wireValue(), progress, List.of("proxy-1"), 1, List.of(), List.of(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        world.close();
     }
 
     private static List<Long> progress(TestSubscriber<TaskInfo> s) {
@@ -74,12 +63,12 @@ class TaskStateSourceTest {
 
     @Test
     void aRoundCarriesTheInstanceUpToMaxBatchOfItsDueTasksAndTheWatchesScheduler() {
-        engine = new WatchEngine(source, 2, 1000, () -> time, listener);
+        engine = world.engine(source, 2, 1000);
         List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
         time.schedule(() -> {
             for (long id = 1; id <= 3; id++) {
                 TestSubscriber<TaskInfo> s = TestSubscriber.create();
-                engine.watch(A, id, options()).subscribe(s);
+                engine.watch(A, id, world.options()).subscribe(s);
                 watchers.add(s);
             }
         });
@@ -94,12 +83,12 @@ class TaskStateSourceTest {
         TestSubscriber<TaskInfo> one = TestSubscriber.create();
         TestSubscriber<TaskInfo> two = TestSubscriber.create();
         TestSubscriber<TaskInfo> three = TestSubscriber.create();
-        source.outcomes.put(1L, new Reported(task(1, TaskStatus.RUNNING, 50)));
+        source.outcomes.put(1L, new Reported(VirtualEngine.task(A, 1, TaskStatus.RUNNING, 50)));
         source.outcomes.put(3L, Outcome.NOT_REPORTED);
         time.schedule(() -> {
-            engine.watch(A, 1, options()).subscribe(one);
-            engine.watch(A, 2, options()).subscribe(two);
-            engine.watch(A, 3, options().notFoundGrace(Duration.ZERO)).subscribe(three);
+            engine.watch(A, 1, world.options()).subscribe(one);
+            engine.watch(A, 2, world.options()).subscribe(two);
+            engine.watch(A, 3, world.options().notFoundGrace(Duration.ZERO)).subscribe(three);
         });
         assertThat(source.rounds).hasSize(1);
         assertThat(progress(one)).containsExactly(50L);
@@ -110,8 +99,8 @@ class TaskStateSourceTest {
                 e -> assertThat(e.reason()).isEqualTo(DbbrainWatchException.Reason.NOT_FOUND));
 
         // An older state from the source is filtered as one from the service would be; a terminal one ends the watch.
-        source.outcomes.put(1L, new Reported(task(1, TaskStatus.RUNNING, 10)));
-        source.outcomes.put(2L, new Reported(task(2, TaskStatus.FINISHED, 100)));
+        source.outcomes.put(1L, new Reported(VirtualEngine.task(A, 1, TaskStatus.RUNNING, 10)));
+        source.outcomes.put(2L, new Reported(VirtualEngine.task(A, 2, TaskStatus.FINISHED, 100)));
         time.advanceTimeBy(Duration.ofSeconds(1));
         assertThat(progress(one)).containsExactly(50L);
         assertThat(progress(two)).containsExactly(100L);
@@ -127,8 +116,8 @@ class TaskStateSourceTest {
         source.script = round -> Mono.error(new DbbrainCapacityException("DescribeProxySessionKillTasks", "maxQueued",
                 10, "full"));
         time.schedule(() -> {
-            engine.watch(A, 1, options()).subscribe(one);
-            engine.watch(A, 2, options()).subscribe(two);
+            engine.watch(A, 1, world.options()).subscribe(one);
+            engine.watch(A, 2, world.options()).subscribe(two);
         });
         time.advanceTimeBy(Duration.ofSeconds(2));
         // Three rounds skipped, each a second apart: nothing was sent, nothing is lost.
@@ -152,7 +141,7 @@ class TaskStateSourceTest {
     void cancellingTheLastSubscriberCancelsTheRoundInFlight() {
         source.script = round -> Mono.never();
         TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
-        engine.watch(A, 1, options()).subscribe(watcher);
+        engine.watch(A, 1, world.options()).subscribe(watcher);
         assertThat(engine.state().requestsInFlight()).isEqualTo(1);
         watcher.cancel();
         assertThat(source.cancelled).isEqualTo(1);
@@ -163,7 +152,7 @@ class TaskStateSourceTest {
     void aSourceThatCompletesWithoutAnAnswerFailsItsWatchesInsteadOfLeavingThemHanging() {
         source.script = round -> Mono.empty();
         TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
-        engine.watch(A, 1, options()).subscribe(watcher);
+        engine.watch(A, 1, world.options()).subscribe(watcher);
         assertThat(watcher.expectTerminalError()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("without an answer");
         assertThat(engine.state()).extracting(WatchEngine.WatchState::tasks, WatchEngine.WatchState::requestsInFlight,
@@ -172,8 +161,8 @@ class TaskStateSourceTest {
 
     @Test
     void theDescribeSourceReportsEachTaskOfTheAnswerAndNoneOfTheOthers() {
-        TaskInfo one = task(1, TaskStatus.RUNNING, 5);
-        Answer answer = DescribeSource.answer(List.of(one, task(3, TaskStatus.CREATED, 0)));
+        TaskInfo one = VirtualEngine.task(A, 1, TaskStatus.RUNNING, 5);
+        Answer answer = DescribeSource.answer(List.of(one, VirtualEngine.task(A, 3, TaskStatus.CREATED, 0)));
         assertThat(answer.outcome(1)).isEqualTo(new Reported(one));
         assertThat(answer.outcome(2)).isSameAs(Outcome.NOT_REPORTED);
         assertThat(DescribeSource.answer(List.of()).outcome(1)).isSameAs(Outcome.NOT_REPORTED);

@@ -76,8 +76,8 @@ class WatchPolicyTest {
                     .isEqualTo("finished");
             assertThat(emitted(WatchPolicy.decide(running, reported(state(TaskStatus.RUNNING, 41)))).progress())
                     .isEqualTo(41);
-            assertThat(WatchPolicy.decide(running, reported(
-                    state("running", 40, List.of("p-1", "p-2", "p-3"), List.of(), List.of())))).isInstanceOf(Emit.class);
+            TaskInfo moreProxies = state("running", 40, List.of("p-1", "p-2", "p-3"), List.of(), List.of());
+            assertThat(WatchPolicy.decide(running, reported(moreProxies))).isInstanceOf(Emit.class);
             assertThat(WatchPolicy.decide(running, reported(
                     state("running", 40, List.of("p-1", "p-2"), List.of("p-1"), List.of())))).isInstanceOf(Emit.class);
             assertThat(WatchPolicy.decide(running, reported(

@@ -6,8 +6,6 @@ import dev.dbbrain.reactive.WatchEngine.WatchState;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -30,24 +28,30 @@ class WatchStatsTest {
 
     private static final String A = "crs-stats001";
 
-    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final VirtualEngine world = new VirtualEngine();
+    private final VirtualTimeScheduler time = world.time;
+    private final WatchEngineTest.CountingListener listener = world.listener;
     private final WatchEngineTest.FakeService service = new WatchEngineTest.FakeService(time);
-    private final WatchEngineTest.CountingListener listener = new WatchEngineTest.CountingListener();
-    private final WatchEngine engine = new WatchEngine(service, 100, 1000, () -> time, listener);
+    private final WatchEngine engine = world.engine(service, 100, 1000);
 
     @AfterEach
     void tearDown() {
-        engine.close();
-        time.dispose();
+        world.close();
     }
 
     private WatchOptions options() {
-        return WatchOptions.defaults().scheduler(time).jitter(0);
+        return world.options();
     }
 
     private static TaskInfo task(long id, TaskStatus status, long progress) {
-        return new TaskInfo(id, A, status.wireValue(), progress, List.of("proxy-1"), 1, List.of(), List.of(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return VirtualEngine.task(A, id, status, progress);
+    }
+
+    /** An engine with one place, taken by an idle watch of task 1. */
+    private WatchEngine fullEngine() {
+        WatchEngine small = world.engine(service, 100, 1);
+        small.watch(A, 1, options()).subscribe(TestSubscriber.<TaskInfo>builder().initialRequest(0).build());
+        return small;
     }
 
     /** A subscriber that requests everything and takes a reading of the engine inside its terminal signal. */
@@ -256,21 +260,14 @@ class WatchStatsTest {
 
     @Test
     void aKillOverTheCapNeverSubscribesItsCreate() {
-        WatchEngine small = new WatchEngine(service, 100, 1, () -> time, listener);
-        try {
-            TestSubscriber<TaskInfo> holder = TestSubscriber.builder().initialRequest(0).build();
-            small.watch(A, 1, options()).subscribe(holder);
-            TestPublisher<Long> create = TestPublisher.create();
-            StepVerifier.create(small.watchCreated(create.mono(), A, options()))
-                    .expectError(DbbrainCapacityException.class)
-                    .verify(Duration.ofSeconds(5));
-            create.assertWasNotSubscribed();
-            assertThat(small.state().subscribers()).isEqualTo(1);
-            assertThat(listener.rejected.get()).isEqualTo(1);
-            holder.cancel();
-        } finally {
-            small.close();
-        }
+        WatchEngine full = fullEngine();
+        TestPublisher<Long> create = TestPublisher.create();
+        StepVerifier.create(full.watchCreated(create.mono(), A, options()))
+                .expectError(DbbrainCapacityException.class)
+                .verify(Duration.ofSeconds(5));
+        create.assertWasNotSubscribed();
+        assertThat(full.state().subscribers()).isEqualTo(1);
+        assertThat(listener.rejected.get()).isEqualTo(1);
     }
 
     /**
@@ -294,18 +291,11 @@ class WatchStatsTest {
 
     @Test
     void aWatchRefusedByTheCapIsNeverCounted() {
-        WatchEngine small = new WatchEngine(service, 100, 1, () -> time, listener);
-        try {
-            TestSubscriber<TaskInfo> holder = TestSubscriber.builder().initialRequest(0).build();
-            small.watch(A, 1, options()).subscribe(holder);
-            ReadsAtTheEnd<TaskInfo> refused = new ReadsAtTheEnd<>(e -> small.state());
-            small.watch(A, 2, options()).subscribe(refused);
-            assertThat(refused.error.get()).isInstanceOf(DbbrainCapacityException.class);
-            assertThat(refused.atTheEnd.get()).isInstanceOfSatisfying(WatchState.class,
-                    s -> assertThat(s).extracting(WatchState::tasks, WatchState::subscribers).containsExactly(1, 1));
-            holder.cancel();
-        } finally {
-            small.close();
-        }
+        WatchEngine full = fullEngine();
+        ReadsAtTheEnd<TaskInfo> refused = new ReadsAtTheEnd<>(e -> full.state());
+        full.watch(A, 2, options()).subscribe(refused);
+        assertThat(refused.error.get()).isInstanceOf(DbbrainCapacityException.class);
+        assertThat(refused.atTheEnd.get()).isInstanceOfSatisfying(WatchState.class,
+                s -> assertThat(s).extracting(WatchState::tasks, WatchState::subscribers).containsExactly(1, 1));
     }
 }
