@@ -24,8 +24,9 @@ import java.util.Objects;
  * retryable error reaches the engine only once the client's retry budget is spent, so it ends the watch too.
  * <li><b>{@code failedAsError}</b>: a terminal state is emitted, then the watch completes, or fails with
  * {@link EndReason#TASK_FAILED} when the task failed and the subscriber asked for that.
- * <li><b>Deadline</b>: counted from subscription; once passed, the watch ends with {@link EndReason#DEADLINE}, and a
- * recorded end is delivered before any state still waiting for demand.
+ * <li><b>Deadline</b>: counted from subscription; once passed, the watch ends with {@link EndReason#DEADLINE}, judged
+ * before the grace. A recorded end is delivered before any state still waiting for demand, the terminal state
+ * included: a subscriber that asked for nothing until its deadline gets the deadline.
  * <li><b>Delivery</b>: a subscriber is given the latest state when it asks, skipping states it had no demand for; the
  * terminal state is a task's last, so it is never skipped.
  * </ul>
