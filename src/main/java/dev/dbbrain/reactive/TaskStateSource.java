@@ -29,6 +29,15 @@ import reactor.core.scheduler.Scheduler;
  * polled again after its interval, its watch untouched. An outcome carries only states of the round's instance and
  * tasks. A source spends the account's budget at most once per round (one Describe of the tasks it polls itself).
  *
+ * <p><b>For the fleet source.</b> A round may take its time: a task another replica holds the poll lock for can wait
+ * in the round for that replica's published state (a notification is only a hint: read the key when it comes, and
+ * when the lock's lease runs out), bounded by the lease, then be {@code SKIPPED} if nothing came. The engine keeps one
+ * round per instance in flight, so tasks falling due meanwhile join the next round, and each watch's deadline runs
+ * on its own timer whatever the source does. A round counts in {@code ClientStats.pollsInFlight} from subscription
+ * to its handled answer even when it sends no Describe; the fleet's own figures (polls sent, states received, locks
+ * taken over) belong in its listener events, not in that count. Falling back to a {@code DescribeSource} when Redis
+ * is slow or down happens inside the source, round by round, so the engine never sees Redis fail.
+ *
  * <p><b>Threading.</b> {@link #poll} is called on the engine's scheduler or on the thread of a subscriber's
  * {@code request}, never with an engine lock held, and must not block. The answer may be signalled on any thread
  * (Netty's, Redis client's, a scheduler's). Timers a source needs (a lock's lease, a wait for a published state) run
