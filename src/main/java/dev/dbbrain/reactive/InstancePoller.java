@@ -225,8 +225,9 @@ final class InstancePoller {
     /**
      * Runs a batch's outcome, then counts the batch as settled: {@code pollsInFlight} reaches zero only once its
      * subscribers were signalled and the next poll scheduled, so that zero means quiet (what a test waiting for the
-     * engine to settle relies on). The price: a subscriber told its end by this answer, or code woken by it, may still
-     * see the request counted for a moment, unlike the watched tasks and subscribers, which are released before.
+     * engine to settle relies on). An answer that leaves this poller idle (every task of the instance ended or
+     * unwatched) settles before its subscribers are told, since nothing will follow it here: so once every watch has
+     * been told its end, no request counts in flight, as no task counts as watched.
      */
     private void settled(Batch batch, Runnable outcome) {
         try {
@@ -258,6 +259,7 @@ final class InstancePoller {
     private void onAnswer(Batch batch, TaskStateSource.Answer answer) {
         List<WatchSubscription> signal = new ArrayList<>();
         List<TaskStatus> changes = new ArrayList<>();
+        boolean idle;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
                 return;
@@ -281,6 +283,11 @@ final class InstancePoller {
                 loop.addSubscribersTo(signal);
             }
             retireIfIdle();
+            idle = retired;
+        }
+        if (idle) {
+            // Nothing more is scheduled here: the request is done with before anyone hears of its end.
+            settle(batch);
         }
         for (TaskStatus status : changes) {
             engine.listener().watchUpdated(status);

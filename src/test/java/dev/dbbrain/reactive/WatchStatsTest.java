@@ -108,16 +108,32 @@ class WatchStatsTest {
     }
 
     /**
-     * The one figure that is not released before the signal, on purpose: a request counts in flight until its answer
-     * has been handled, the subscribers it ended told included, so that zero means every answer has been acted on
-     * (what a test waiting for quiet, such as {@code VirtualWorld.settle()}, relies on).
+     * A request counts in flight until its answer has been handled, so that zero means every answer has been acted on
+     * (what a test waiting for quiet, such as {@code VirtualWorld.settle()}, relies on); but an answer that ends every
+     * watch of its instance is done with before its subscribers are told, so a reader woken by the last end sees no
+     * request in flight.
      */
     @Test
-    void aRequestCountsInFlightUntilItsAnswerHasBeenHandledItsSubscribersToldIncluded() {
+    void aRequestWhoseAnswerEndsTheLastWatchOfItsInstanceIsNoLongerInFlightWhenItsSubscriberIsTold() {
         service.set(task(1, TaskStatus.RUNNING, 10));
         service.latency = Duration.ofSeconds(1);
         ReadsAtTheEnd<TaskInfo> watcher = readingTheEngine();
         engine.watch(A, 1, options()).subscribe(watcher);
+        service.set(task(1, TaskStatus.FINISHED, 100));
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(watcher.atTheEnd.get()).isInstanceOfSatisfying(WatchState.class,
+                s -> assertThat(s.requestsInFlight()).isZero());
+        assertNothingCounted(watcher.atTheEnd.get());
+    }
+
+    @Test
+    void aRequestThatEndsOneWatchWhileItsInstanceHasOthersCountsInFlightUntilItsAnswerHasBeenHandled() {
+        service.set(task(1, TaskStatus.RUNNING, 10));
+        service.set(task(2, TaskStatus.RUNNING, 10));
+        service.latency = Duration.ofSeconds(1);
+        ReadsAtTheEnd<TaskInfo> watcher = readingTheEngine();
+        engine.watch(A, 1, options()).subscribe(watcher);
+        engine.watch(A, 2, options()).subscribe(TestSubscriber.<TaskInfo>builder().initialRequest(0).build());
         service.set(task(1, TaskStatus.FINISHED, 100));
         time.advanceTimeBy(Duration.ofSeconds(1));
         assertThat(watcher.atTheEnd.get()).isInstanceOfSatisfying(WatchState.class,
