@@ -6,8 +6,10 @@ package dev.dbbrain.reactive;
  * <p>The watch figures are exact by the time a subscriber is told its watch ended ({@code onComplete} or
  * {@code onError}): its place, and its task unless others still watch it, are given back before the signal, so a
  * subscriber reading them there, or code that runs after it, sees them without the ended watch.
- * {@code pollsInFlight} is the exception by design: a request counts until its answer has been handled, the
- * subscribers it ended told included, so it reaches zero only once every answer received has been acted on.
+ * {@code pollsInFlight} too, once the last watch of an instance has been told its end: an answer that leaves an
+ * instance with no watched task is done with before its subscribers hear of it. While other watches of the instance
+ * run, a request counts until its answer has been handled, the subscribers it ended told included, so that zero
+ * means every answer received has been acted on.
  *
  * @param requests HTTP requests sent (first attempts and retries, both actions)
  * @param retries attempts that were retries
