@@ -57,6 +57,8 @@ public final class EmulatorAnswer {
         RAW,
         /** The connection is reset. */
         RESET,
+        /** The connection is closed. */
+        DISCONNECT,
         /** Nothing is ever sent. */
         NO_ANSWER
     }
@@ -258,6 +260,16 @@ public final class EmulatorAnswer {
     }
 
     /**
+     * Closes the connection (TCP FIN) once the request was received, without answering: the client sees the
+     * connection closed before any answer.
+     *
+     * @return the answer
+     */
+    public static EmulatorAnswer disconnect() {
+        return new Builder(Kind.DISCONNECT).build();
+    }
+
+    /**
      * Never answers: the request was received and the connection stays open, silent, until the client gives up or
      * the emulator stops.
      *
@@ -290,7 +302,8 @@ public final class EmulatorAnswer {
      * @param bytesPerChunk at least 1
      * @param interval the wait before each piece, zero up to one day
      * @return a new answer
-     * @throws IllegalStateException for {@link #reset()} and {@link #noAnswer()}, which send no body
+     * @throws IllegalStateException for {@link #reset()}, {@link #disconnect()} and {@link #noAnswer()}, which
+     *     send no body
      */
     public EmulatorAnswer trickled(int bytesPerChunk, Duration interval) {
         requireBody("trickled");
@@ -309,7 +322,7 @@ public final class EmulatorAnswer {
      * client sees the body cut short.
      *
      * @return a new answer
-     * @throws IllegalStateException for {@link #reset()} and {@link #noAnswer()}
+     * @throws IllegalStateException for {@link #reset()}, {@link #disconnect()} and {@link #noAnswer()}
      */
     public EmulatorAnswer disconnectAtEnd() {
         requireBody("disconnectAtEnd");
@@ -376,6 +389,8 @@ public final class EmulatorAnswer {
                 return "raw(" + status + ", " + headers.keySet() + ", " + body.length + " bytes)";
             case RESET:
                 return "reset()";
+            case DISCONNECT:
+                return "disconnect()";
             case NO_ANSWER:
                 return "noAnswer()";
             default:
@@ -460,7 +475,7 @@ public final class EmulatorAnswer {
     }
 
     private void requireBody(String modifier) {
-        if (kind == Kind.RESET || kind == Kind.NO_ANSWER) {
+        if (kind == Kind.RESET || kind == Kind.DISCONNECT || kind == Kind.NO_ANSWER) {
             throw new IllegalStateException(modifier + " applies to an answer that sends something, not to "
                     + describeKind());
         }

@@ -41,6 +41,14 @@ sealed interface Reply {
         static final Reset SCRIPTED = new Reset("scripted.reset");
     }
 
+    /** A scripted close: the connection is closed (TCP FIN) without an answer. */
+    record Close() implements Reply {
+        @Override
+        public String errorKey() {
+            return "scripted.disconnect";
+        }
+    }
+
     /** A scripted HTTP status with the emulator's usual headers; {@code contentType} null for an empty body. */
     record Status(int status, String contentType, byte[] body) implements Reply {
         @Override

@@ -39,6 +39,9 @@ final class ReplyWriter {
                 connection.channel().close();
             }));
         }
+        if (reply instanceof Reply.Close) {
+            return Mono.fromRunnable(() -> request.withConnection(connection -> connection.channel().close()));
+        }
         if (reply instanceof Reply.Silence) {
             return Mono.never();
         }

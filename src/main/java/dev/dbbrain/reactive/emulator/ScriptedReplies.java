@@ -47,6 +47,8 @@ final class ScriptedReplies {
                 return new Reply.Raw(answer.status(), answer.headers(), answer.body());
             case RESET:
                 return Reply.Reset.SCRIPTED;
+            case DISCONNECT:
+                return new Reply.Close();
             case NO_ANSWER:
                 return new Reply.Silence();
             default:
