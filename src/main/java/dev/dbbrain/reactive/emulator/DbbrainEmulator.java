@@ -472,7 +472,7 @@ public final class DbbrainEmulator implements AutoCloseable {
 
         private static final Duration MAX_STEP = Duration.ofDays(365);
         private static final Duration MAX_LATENCY = Duration.ofDays(1);
-        private static final int DEFAULT_MAX_RECORDED_REQUESTS = 10_000;
+        private static final int DEFAULT_MAX_RECORDED_REQUESTS = 1_000;
 
         private String host = "127.0.0.1";
         private int port;
@@ -838,7 +838,7 @@ public final class DbbrainEmulator implements AutoCloseable {
 
         /**
          * Sets how many received requests are kept for {@link DbbrainEmulator#takeRequest(Duration)} until taken;
-         * default 10,000. Past it the oldest are dropped, so that a long run (a soak test, the standalone emulator)
+         * default 1,000. Past it the oldest are dropped, so that a long run (a soak test, the standalone emulator)
          * stays in bounded memory; {@link DbbrainEmulator#requestCount()} still counts them.
          *
          * @param max 0 (record none) or more

@@ -172,7 +172,7 @@ public final class RecordedRequest {
      * their own, or are secret.
      *
      * @return the fields, unmodifiable; empty when the body or query could not be decoded, or the body was over
-     *     64 KiB
+     *     16 KiB
      */
     public Map<String, String> parameters() {
         return parameters;
@@ -212,7 +212,7 @@ public final class RecordedRequest {
 
     /**
      * Returns the body as received, byte for byte, for a TC3 request; a v1 request's body is not kept, since it
-     * carries the signature and the token (its fields are in {@link #parameters()}), nor is a body over 64 KiB.
+     * carries the signature and the token (its fields are in {@link #parameters()}), nor is a body over 16 KiB.
      *
      * @return a copy of the body; empty when there was none or it was not kept
      */

@@ -32,8 +32,11 @@ record RequestFacts(String action, String version, String region, String languag
         String secretId, String signatureMethod, List<String> signedHeaders, Map<String, String> parameters,
         List<Map.Entry<String, String>> headers, byte[] body) {
 
-    /** Bodies and fields are recorded up to this size: API bodies are far smaller, and a recording stays small. */
-    static final int MAX_KEPT_BODY = 64 * 1024;
+    /**
+     * Bodies and fields are recorded up to this size: the API's bodies are far smaller (a Describe of a thousand
+     * tasks is 10 KiB), and a full log of recordings stays within tens of megabytes.
+     */
+    static final int MAX_KEPT_BODY = 16 * 1024;
 
     private static final byte[] NONE = new byte[0];
 
