@@ -229,7 +229,8 @@ public final class EmulatorAnswer {
      * cut short).
      *
      * @param status 100 to 999
-     * @param headers the header names and values, in order; no CR or LF
+     * @param headers the header names (HTTP tokens) and values (visible ASCII, spaces, tabs, bytes 0x80 to 0xFF;
+     *     no CR, LF or other control character), in order
      * @param body the body bytes (copied)
      * @return the answer
      */
@@ -238,11 +239,10 @@ public final class EmulatorAnswer {
         b.status = status(status, 100);
         Map<String, String> copy = new LinkedHashMap<>();
         notNull(headers, "headers").forEach((name, value) -> {
-            if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("headers must not have an empty or null name");
+            if (name == null || name.isEmpty() || !name.chars().allMatch(EmulatorAnswer::tokenChar)) {
+                throw new IllegalArgumentException("headers must have names that are HTTP tokens, got `" + name + "`");
             }
-            copy.put(header(name, "headers name"), header(notNull(value, "headers[" + name + "]"),
-                    "headers[" + name + "]"));
+            copy.put(name, header(notNull(value, "headers[" + name + "]"), "headers[" + name + "]"));
         });
         b.headers = Collections.unmodifiableMap(copy);
         b.body = notNull(body, "body").clone();
@@ -503,12 +503,28 @@ public final class EmulatorAnswer {
         return value;
     }
 
-    /** A header name or value: no CR or LF, which would split it into two. */
+    /**
+     * A header value as Netty sends it: no CR or LF (which would split it into two headers), nor any other control
+     * character; tabs and the bytes 0x80 to 0xFF are allowed.
+     */
     private static String header(String value, String name) {
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException(name + " must not contain CR or LF");
         }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                throw new IllegalArgumentException(name + " must not contain the character U+"
+                        + String.format("%04X", (int) c));
+            }
+        }
         return value;
+    }
+
+    /** An HTTP token character (RFC 9110, section 5.6.2). */
+    private static boolean tokenChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static Duration duration(Duration value, String name) {

@@ -70,6 +70,12 @@ class EmulatorAnswerTest {
                 .hasMessage("headers[X-A] must not be null");
         assertThatThrownBy(() -> EmulatorAnswer.raw(200, Map.of("X-A", "1\n2"), new byte[0]))
                 .hasMessage("headers[X-A] must not contain CR or LF");
+        assertThatThrownBy(() -> EmulatorAnswer.raw(200, Map.of("X-A", "\u001b[2J"), new byte[0]))
+                .hasMessage("headers[X-A] must not contain the character U+001B");
+        assertThatThrownBy(() -> EmulatorAnswer.raw(200, Map.of("X A", "1"), new byte[0]))
+                .hasMessage("headers must have names that are HTTP tokens, got `X A`");
+        assertThat(EmulatorAnswer.raw(200, Map.of("X-Tab", "a\tb \u00e9"), new byte[0]).headers())
+                .containsEntry("X-Tab", "a\tb \u00e9");
         assertThatThrownBy(() -> EmulatorAnswer.raw(200, Map.of(), null)).hasMessage("body must not be null");
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
+import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.TaskInfo;
+import dev.dbbrain.reactive.TaskStatus;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.emulator.RecordedRequest;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -137,6 +140,34 @@ class DbbrainEmulatorExtensionIT {
             assertThat(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-junit003"))
                     .block(WAIT).asyncRequestId()).as("created(6) was forgotten: the emulator's own ID")
                     .isGreaterThan(1000);
+        }
+    }
+
+    /** The example of docs/emulator-scripting.md, as it stands there. */
+    @Nested
+    @ExtendWith(DbbrainEmulatorExtension.class)
+    class KillRetryTest {
+
+        @Test
+        void aDescribeThatIsNotFoundThenFailsOnceThenFinishes(DbbrainClient client, DbbrainEmulator emulator) {
+            emulator.enqueue("DescribeProxySessionKillTasks",
+                    EmulatorAnswer.error("ResourceNotFound.InstanceNotFoundError", "The instance does not exist."),
+                    EmulatorAnswer.httpStatus(502),
+                    EmulatorAnswer.taskState(TaskStatus.FINISHED, 100));
+            DescribeProxySessionKillTasksRequest describe = DescribeProxySessionKillTasksRequest.of("crs-abcd1234", 7L);
+
+            DbbrainApiException notFound = Assertions.assertThrows(DbbrainApiException.class,
+                    () -> client.describeProxySessionKillTasks(describe).block(Duration.ofSeconds(10)));
+            Assertions.assertEquals("ResourceNotFound.InstanceNotFoundError", notFound.code());
+            // The 502 is retried (a Describe is safe to send again) and the retry reads "finished".
+            TaskInfo task = client.describeProxySessionKillTasks(describe).block(Duration.ofSeconds(10)).tasks()
+                    .get(0);
+            Assertions.assertEquals(TaskStatus.FINISHED, task.taskStatus());
+
+            Assertions.assertEquals(3, emulator.requestCount());
+            RecordedRequest first = emulator.takeRequest(Duration.ofSeconds(5));
+            Assertions.assertEquals("7", first.parameters().get("AsyncRequestIds.0"));
+            Assertions.assertTrue(first.signatureVerified());
         }
     }
 
