@@ -143,7 +143,7 @@ class DbbrainEmulatorExtensionIT {
         }
     }
 
-    /** The example of docs/emulator-scripting.md, as it stands there. */
+    /** The JUnit example of docs/testing.md ("Scripting the emulator"), as it stands there. */
     @Nested
     @ExtendWith(DbbrainEmulatorExtension.class)
     class KillRetryTest {
