@@ -31,10 +31,10 @@ final class LineDiff {
             if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
                 edits.add(new Edit(' ', a.get(i++)));
                 j++;
-            } else if (j < b.size() && (i == a.size() || common[i][j + 1] >= common[i + 1][j])) {
-                edits.add(new Edit('+', b.get(j++)));
-            } else {
+            } else if (i < a.size() && (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
                 edits.add(new Edit('-', a.get(i++)));
+            } else {
+                edits.add(new Edit('+', b.get(j++)));
             }
         }
         return hunks(edits);
@@ -67,11 +67,11 @@ final class LineDiff {
         return out.toString();
     }
 
-    /** The header of the type that the edit at {@code index} belongs to, as the newer side reads it. */
+    /** The header of the type that the edit at {@code index} belongs to (the nearest one above, on either side). */
     private static String enclosingType(List<Edit> edits, int index) {
         for (int k = index; k >= 0; k--) {
             Edit edit = edits.get(k);
-            if (edit.kind() != '-' && !edit.line().isEmpty() && !edit.line().startsWith(" ")
+            if (!edit.line().isEmpty() && !edit.line().startsWith(" ")
                     && !edit.line().startsWith("#") && !edit.line().startsWith("}")
                     && !edit.line().startsWith("@")) {
                 return edit.line();
