@@ -11,9 +11,6 @@ import dev.dbbrain.reactive.internal.Tc3Signer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -25,7 +22,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
@@ -36,21 +32,8 @@ final class ApiTransport {
 
     private static final String SIGNATURE_EXPIRED = "AuthFailure.SignatureExpire";
 
-    private final HttpClient http;
-    private final Endpoint endpoint;
-    private final CredentialsProvider credentials;
-    private final Clock clock;
-    private final String region;
-    private final Language language;
-    private final String requestClient;
-    private final Duration responseTimeout;
-    private final Duration attemptTimeout;
-    private final int maxResponseSize;
-    private final boolean signActionHeader;
-    private final RateLimiter limiter;
-    private final RetrySettings retry;
+    private final TransportSettings settings;
     private final Counters counters;
-    private final DbbrainEventListener listener;
     private final BooleanSupplier closed;
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
@@ -66,25 +49,14 @@ final class ApiTransport {
     private static final Map<CredentialsProvider, RateLimiter> SHARED_BY_PROVIDER =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    ApiTransport(HttpClient http, Endpoint endpoint, CredentialsProvider credentials, Clock clock, String region,
-            Language language, String requestClient, Duration responseTimeout, Duration attemptTimeout,
-            int maxResponseSize, boolean signActionHeader, RateLimiter limiter, RetrySettings retry, Counters counters,
-            DbbrainEventListener listener, BooleanSupplier closed) {
-        this.http = http;
-        this.endpoint = endpoint;
-        this.credentials = credentials;
-        this.clock = clock;
-        this.region = region;
-        this.language = language;
-        this.requestClient = requestClient;
-        this.responseTimeout = responseTimeout;
-        this.attemptTimeout = attemptTimeout;
-        this.maxResponseSize = maxResponseSize;
-        this.signActionHeader = signActionHeader;
-        this.limiter = limiter;
-        this.retry = retry;
+    /**
+     * @param settings the configuration, built once by the client's builder
+     * @param counters the client's counters, which this transport adds to
+     * @param closed whether the client was closed: a retry or a permit wait that outlives it fails
+     */
+    ApiTransport(TransportSettings settings, Counters counters, BooleanSupplier closed) {
+        this.settings = settings;
         this.counters = counters;
-        this.listener = listener;
         this.closed = closed;
     }
 
@@ -93,11 +65,12 @@ final class ApiTransport {
      * with one more attempt after a clock correction when the service says the signature's timestamp is off.
      */
     <T> Mono<T> call(ApiAction action, byte[] body, Function<byte[], T> decoder) {
-        return Mono.defer(credentials::resolveCredentials)
+        return Mono.defer(settings.credentials()::resolveCredentials)
                 .switchIfEmpty(Mono.error(() -> new DbbrainCredentialsException(
-                        "credentials provider " + credentials + " completed without credentials")))
+                        "credentials provider " + settings.credentials() + " completed without credentials")))
                 .onErrorMap(e -> !(e instanceof DbbrainException) && !(e instanceof Error),
-                        e -> new DbbrainCredentialsException("credentials provider " + credentials + " failed: "
+                        e -> new DbbrainCredentialsException("credentials provider " + settings.credentials()
+                                + " failed: "
                                 + e.getClass().getSimpleName(), false, e))
                 .flatMap(c -> {
                     RateLimiter rateLimiter = limiterFor(c);
@@ -108,7 +81,7 @@ final class ApiTransport {
                             })
                             .onErrorMap(ClockSkew.class, skew -> skew.error);
                 })
-                .retryWhen(retry.spec(action, counters));
+                .retryWhen(settings.retry().spec(action, counters));
     }
 
     /**
@@ -116,15 +89,15 @@ final class ApiTransport {
      * SecretId changes at every refresh), the JVM-wide one of the credentials provider, looked up once.
      */
     private RateLimiter limiterFor(Credentials c) {
-        if (limiter != null) {
-            return limiter;
+        if (settings.limiter() != null) {
+            return settings.limiter();
         }
         if (c.token().isEmpty()) {
             return SHARED.computeIfAbsent(c.secretId(), id -> RateLimiter.builder().build());
         }
         RateLimiter shared = temporaryCredentialsLimiter;
         if (shared == null) {
-            shared = sharedLimiter(credentials);
+            shared = sharedLimiter(settings.credentials());
             temporaryCredentialsLimiter = shared;
         }
         return shared;
@@ -145,14 +118,15 @@ final class ApiTransport {
             RateLimiter rateLimiter) {
         String name = action.actionName();
         String account = c.token().isPresent() ? null : c.secretId();
-        return listener.permitWait(name, rateLimiter.acquirePermit(name, account))
+        return settings.listener().permitWait(name, rateLimiter.acquirePermit(name, account))
                 .flatMap(permit -> {
                     if (closed.getAsBoolean()) {
                         // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
                         return Mono.<T>error(DbbrainClient.closedError());
                     }
                     counters.requests.increment();
-                    return listener.request(name, send(action, body, c, decoder, permit), ApiTransport::requestId)
+                    return settings.listener().request(name, send(action, body, c, decoder, permit),
+                                    ApiTransport::requestId)
                             .doOnError(DbbrainException.class, e -> {
                                 if (e.category() == ErrorCategory.THROTTLED) {
                                     counters.throttled.increment();
@@ -167,41 +141,43 @@ final class ApiTransport {
      * seconds, the resolution of both the timestamp and the {@code Date} header.
      */
     private void correctClock(Instant serverTime) {
-        clockOffsetSeconds = serverTime.getEpochSecond() - clock.instant().getEpochSecond();
+        clockOffsetSeconds = serverTime.getEpochSecond() - settings.clock().instant().getEpochSecond();
         counters.clockCorrections.increment();
     }
 
     private <T> Mono<T> send(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
             RateLimiter.Permit permit) {
-        long timestamp = clock.instant().getEpochSecond() + clockOffsetSeconds;
-        Map<String, String> extra = signActionHeader ? Map.of("x-tc-action", action.actionName()) : Map.of();
-        String authorization = signer.authorization(c.secretId(), c.secretKey(), endpoint.hostHeader(), Tc3Signer.CONTENT_TYPE,
+        long timestamp = settings.clock().instant().getEpochSecond() + clockOffsetSeconds;
+        Map<String, String> extra = settings.signActionHeader() ? Map.of("x-tc-action", action.actionName())
+                : Map.of();
+        String authorization = signer.authorization(c.secretId(), c.secretKey(), settings.endpoint().hostHeader(),
+                Tc3Signer.CONTENT_TYPE,
                 body, timestamp, ApiAction.SERVICE, extra);
-        return HandledConnectionErrors.guard(http.post()
-                .uri(endpoint.uri())
+        return HandledConnectionErrors.guard(settings.http().post()
+                .uri(settings.endpoint().uri())
                 .send((request, out) -> {
-                    request.responseTimeout(responseTimeout);
+                    request.responseTimeout(settings.responseTimeout());
                     HttpHeaders h = request.requestHeaders();
-                    h.set(HttpHeaderNames.HOST, endpoint.hostHeader());
+                    h.set(HttpHeaderNames.HOST, settings.endpoint().hostHeader());
                     h.set(HttpHeaderNames.CONTENT_TYPE, Tc3Signer.CONTENT_TYPE);
                     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                     h.set(HttpHeaderNames.AUTHORIZATION, authorization);
                     h.set("X-TC-Action", action.actionName());
                     h.set("X-TC-Version", ApiAction.VERSION);
                     h.set("X-TC-Timestamp", Long.toString(timestamp));
-                    h.set("X-TC-RequestClient", requestClient);
-                    if (region != null) {
-                        h.set("X-TC-Region", region);
+                    h.set("X-TC-RequestClient", settings.requestClient());
+                    if (settings.region() != null) {
+                        h.set("X-TC-Region", settings.region());
                     }
-                    if (language != null) {
-                        h.set("X-TC-Language", language.tag());
+                    if (settings.language() != null) {
+                        h.set("X-TC-Language", settings.language().tag());
                     }
                     c.token().ifPresent(token -> h.set("X-TC-Token", token));
                     // The attempt's total bound starts as the request leaves (after any pacing), so neither the
                     // permit's wait nor the pacer's counts against it; see AttemptDeadline.
                     Mono<Void> write = Mono.defer(() -> {
-                        out.withConnection(connection -> AttemptDeadline.start(connection, attemptTimeout,
-                                responseTimeout));
+                        out.withConnection(connection -> AttemptDeadline.start(connection, settings.attemptTimeout(),
+                                settings.responseTimeout()));
                         return out.sendByteArray(Mono.just(body)).then();
                     });
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
@@ -211,8 +187,9 @@ final class ApiTransport {
                 .response((response, content) -> read(action, response, content, decoder))
                 .next())
                 .onErrorMap(AttemptDeadline.Expired.class, e -> new DbbrainTransportException(action.actionName(),
-                        "answer not complete within the attempt timeout of " + attemptTimeout, true, e))
-                .onErrorMap(Failures::isTransport, e -> Failures.transport(action.actionName(), e, responseTimeout));
+                        "answer not complete within the attempt timeout of " + settings.attemptTimeout(), true, e))
+                .onErrorMap(Failures::isTransport,
+                        e -> Failures.transport(action.actionName(), e, settings.responseTimeout()));
     }
 
     private <T> Mono<T> read(ApiAction action, HttpClientResponse response, ByteBufFlux content,
@@ -220,10 +197,10 @@ final class ApiTransport {
         int status = response.status().code();
         String name = action.actionName();
         long declared = BoundedBody.contentLength(response.responseHeaders());
-        if (declared > maxResponseSize) {
+        if (declared > settings.maxResponseSize()) {
             return Mono.error(tooLarge(name, status));
         }
-        return BoundedBody.collect(content, maxResponseSize, declared)
+        return BoundedBody.collect(content, settings.maxResponseSize(), declared)
                 .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge(name, status))
                 .map(bytes -> {
                     if (status != 200) {
@@ -251,7 +228,7 @@ final class ApiTransport {
     }
 
     private DbbrainException tooLarge(String action, int status) {
-        String what = "body larger than the maximum response size of " + maxResponseSize + " bytes";
+        String what = "body larger than the maximum response size of " + settings.maxResponseSize() + " bytes";
         return status == 200 ? new DbbrainDecodingException(action, what, null, null)
                 : new DbbrainHttpException(action, status, "(" + what + ")");
     }
@@ -268,7 +245,7 @@ final class ApiTransport {
     }
 
     Endpoint endpoint() {
-        return endpoint;
+        return settings.endpoint();
     }
 
     /** A SignatureExpire answer with the server's time in it; never leaves this class. */

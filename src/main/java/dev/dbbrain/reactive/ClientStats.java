@@ -3,12 +3,20 @@ package dev.dbbrain.reactive;
 /**
  * What a {@link DbbrainClient} has done so far and is doing now, taken at one instant.
  *
+ * <p>The watch figures are exact by the time a subscriber is told its watch ended ({@code onComplete} or
+ * {@code onError}): its place, and its task unless others still watch it, are given back before the signal, so a
+ * subscriber reading them there, or code that runs after it, sees them without the ended watch.
+ * {@code pollsInFlight} too, once the last watch of an instance has been told its end: an answer that leaves an
+ * instance with no watched task is done with before its subscribers hear of it. While other watches of the instance
+ * run, a request counts until its answer has been handled, the subscribers it ended told included, so that zero
+ * means every answer received has been acted on.
+ *
  * @param requests HTTP requests sent (first attempts and retries, both actions)
  * @param retries attempts that were retries
  * @param throttled answers that refused a request as over the rate limit
  * @param clockCorrections times the clock offset was corrected after {@code AuthFailure.SignatureExpire}
  * @param watchedInstances instances with at least one watched task
- * @param watchedTasks tasks with a poll loop running
+ * @param watchedTasks tasks that some subscriber watches, each polled by one loop
  * @param pollsInFlight Describe requests of watches waiting for a permit or an answer
  * @param timers poll timers pending
  * @param watchSubscribers watch subscribers not yet ended (completed, failed or cancelled): what

@@ -105,15 +105,26 @@ public final class DbbrainClient implements AutoCloseable {
         this.codec = new JsonCodec(b.maxResponseSize, b.serverTimeZone);
         Scheduler scheduler = b.scheduler;
         Supplier<Scheduler> schedulers = scheduler != null ? () -> scheduler : Schedulers::parallel;
-        this.transport = new ApiTransport(http, endpoint, credentials, b.clock, b.region, b.language,
-                "dbbrain-reactive/" + VERSION, b.responseTimeout,
-                b.attemptTimeout != null ? b.attemptTimeout : b.responseTimeout, b.maxResponseSize, b.signActionHeader,
-                b.rateLimiter, new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers), counters,
-                b.listener, closed::get);
+        this.transport = new ApiTransport(TransportSettings.builder()
+                .http(http)
+                .endpoint(endpoint)
+                .credentials(credentials)
+                .clock(b.clock)
+                .region(b.region)
+                .language(b.language)
+                .requestClient("dbbrain-reactive/" + VERSION)
+                .responseTimeout(b.responseTimeout)
+                .attemptTimeout(b.attemptTimeout)
+                .maxResponseSize(b.maxResponseSize)
+                .signActionHeader(b.signActionHeader)
+                .limiter(b.rateLimiter)
+                .retry(new RetrySettings(b.maxRetries, b.firstBackoff, b.maxBackoff, schedulers))
+                .listener(b.listener)
+                .build(), counters, closed::get);
         this.watchOptions = b.watchOptions;
-        this.engine = new WatchEngine((instanceId, ids) -> describeProxySessionKillTasks(
+        this.engine = new WatchEngine(new DescribeSource((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks), b.maxBatch, b.maxWatches, schedulers, b.listener);
+                .map(DescribeProxySessionKillTasksResponse::tasks)), b.maxBatch, b.maxWatches, schedulers, b.listener);
     }
 
     /**
@@ -263,24 +274,9 @@ public final class DbbrainClient implements AutoCloseable {
         if (options == null) {
             return Flux.error(new NullPointerException("options must not be null"));
         }
-        // A watch place is taken before the Create is sent: a task is never created that maxWatches would then
-        // refuse to watch (its creation cannot be undone). The place goes back if the Create fails or is cancelled.
-        return Flux.defer(() -> {
-            if (!engine.reserve()) {
-                return Flux.error(engine.overCapacity("kill on " + request.instanceId()));
-            }
-            AtomicBoolean handedOver = new AtomicBoolean();
-            return createProxySessionKillTask(request)
-                    .flatMapMany(created -> {
-                        handedOver.set(true);
-                        return engine.watchReserved(request.instanceId(), created.asyncRequestId(), options);
-                    })
-                    .doFinally(signal -> {
-                        if (!handedOver.get()) {
-                            engine.unreserve();
-                        }
-                    });
-        });
+        // A watch place is taken before the Create is sent: see WatchEngine.watchCreated.
+        return engine.watchCreated(createProxySessionKillTask(request)
+                .map(CreateProxySessionKillTaskResponse::asyncRequestId), request.instanceId(), options);
     }
 
     /**

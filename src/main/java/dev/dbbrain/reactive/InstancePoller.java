@@ -14,8 +14,9 @@ import reactor.core.Disposables;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Polls the watched tasks of one instance: one timer for the earliest task due, and one Describe request per batch
- * of up to {@code maxBatch} due tasks.
+ * Polls the watched tasks of one instance: one timer for the earliest task due, and one round of the engine's
+ * {@link TaskStateSource} (today one Describe request) per batch of up to {@code maxBatch} due tasks. What each
+ * answer means is {@link WatchPolicy}'s to decide; this class schedules, batches and keeps the books.
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
  * the task is in flight, and its interval has passed. When the timer fires, tasks due within half their own interval
@@ -207,17 +208,26 @@ final class InstancePoller {
             }
         }
         for (Batch batch : batches) {
-            List<Long> ids = batch.loops.stream().map(TaskLoop::taskId).toList();
-            batch.request.update(engine.describe(key.instanceId(), ids)
-                    .subscribe(tasks -> settled(batch, () -> onResult(batch, tasks)),
-                            error -> settled(batch, () -> onFailure(batch, error))));
+            List<Long> ids = new ArrayList<>(batch.loops.size());
+            for (TaskLoop loop : batch.loops) {
+                ids.add(loop.taskId());
+            }
+            batch.request.update(engine.source().poll(new TaskStateSource.Round(key.instanceId(), ids, scheduler))
+                    .subscribe(answer -> settled(batch, () -> onAnswer(batch, answer)),
+                            error -> settled(batch, () -> onError(batch, error)),
+                            () -> settled(batch, () -> onAnswer(batch, TaskStateSource.Answer.failed(
+                                    new IllegalStateException("the source of states completed a round without an "
+                                            + "answer"))))));
         }
         reschedule();
     }
 
     /**
      * Runs a batch's outcome, then counts the batch as settled: {@code pollsInFlight} reaches zero only once its
-     * subscribers were signalled and the next poll scheduled.
+     * subscribers were signalled and the next poll scheduled, so that zero means quiet (what a test waiting for the
+     * engine to settle relies on). An answer that leaves this poller idle (every task of the instance ended or
+     * unwatched) settles before its subscribers are told, since nothing will follow it here: so once every watch has
+     * been told its end, no request counts in flight, as no task counts as watched.
      */
     private void settled(Batch batch, Runnable outcome) {
         try {
@@ -233,31 +243,38 @@ final class InstancePoller {
         }
     }
 
-    private void onResult(Batch batch, List<TaskInfo> tasks) {
+    private void onError(Batch batch, Throwable error) {
+        if (engine.isClosed()) {
+            // A poll cut short by close(): the engine ends these watches with CLIENT_CLOSED, not with this error.
+            return;
+        }
+        onAnswer(batch, TaskStateSource.Answer.failed(error));
+    }
+
+    /**
+     * Applies a round's answer to each of its tasks ({@link TaskLoop#apply}, as the policy decides), forgets the tasks
+     * that ended or that nobody watches any more, schedules the others, and then, with the monitor released, tells
+     * the listener and drains the subscribers.
+     */
+    private void onAnswer(Batch batch, TaskStateSource.Answer answer) {
         List<WatchSubscription> signal = new ArrayList<>();
         List<TaskStatus> changes = new ArrayList<>();
+        boolean idle;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
                 return;
             }
-            Map<Long, TaskInfo> byId = new HashMap<>();
-            for (TaskInfo task : tasks) {
-                byId.put(task.asyncRequestId(), task);
-            }
             long now = now();
             for (TaskLoop loop : batch.loops) {
                 loop.batch(null);
-                TaskInfo info = byId.get(loop.taskId());
-                if (info == null) {
-                    loop.notReported(now);
-                } else if (loop.accept(info)) {
-                    changes.add(info.taskStatus());
+                if (loop.apply(answer.outcome(loop.taskId()), now) instanceof WatchPolicy.Emit emit) {
+                    changes.add(emit.state().taskStatus());
                 }
-                TaskInfo latest = loop.latest();
-                if (latest != null && latest.isTerminal()) {
-                    loop.end();
+                if (loop.isEnded()) {
                     loops.remove(loop.taskId(), loop);
-                    engine.ended(key, latest, now);
+                    if (loop.endedWithTerminalState()) {
+                        engine.ended(key, loop.latest(), now);
+                    }
                 } else if (!loop.hasSubscribers()) {
                     loops.remove(loop.taskId(), loop);
                 } else {
@@ -266,69 +283,14 @@ final class InstancePoller {
                 loop.addSubscribersTo(signal);
             }
             retireIfIdle();
+            idle = retired;
+        }
+        if (idle) {
+            // Nothing more is scheduled here: the request is done with before anyone hears of its end.
+            settle(batch);
         }
         for (TaskStatus status : changes) {
             engine.listener().watchUpdated(status);
-        }
-        for (WatchSubscription s : signal) {
-            s.drain();
-        }
-        reschedule();
-    }
-
-    private void onFailure(Batch batch, Throwable error) {
-        if (engine.isClosed()) {
-            // A poll cut short by close(): the engine ends these watches with CLIENT_CLOSED, not with this error.
-            return;
-        }
-        if (error instanceof DbbrainApiException e && e.code().startsWith("ResourceNotFound")) {
-            // The API does not say how it answers unknown IDs; an error naming no task counts as none found.
-            onResult(batch, List.of());
-            return;
-        }
-        if (error instanceof DbbrainCapacityException) {
-            // The rate limiter's queue was full: nothing was sent, so nothing was learnt. A round skipped, not a
-            // watch lost: its tasks are polled again after their interval (the deadline still bounds the watch).
-            onSkipped(batch);
-            return;
-        }
-        List<WatchSubscription> signal = new ArrayList<>();
-        synchronized (this) {
-            if (!inFlight.remove(batch)) {
-                return;
-            }
-            for (TaskLoop loop : batch.loops) {
-                loop.batch(null);
-                loop.fail(error);
-                loops.remove(loop.taskId(), loop);
-                loop.addSubscribersTo(signal);
-            }
-            retireIfIdle();
-        }
-        for (WatchSubscription s : signal) {
-            s.drain();
-        }
-        reschedule();
-    }
-
-    /** A round that sent nothing: its tasks wait their interval again, their state and subscribers untouched. */
-    private void onSkipped(Batch batch) {
-        List<WatchSubscription> signal = new ArrayList<>();
-        synchronized (this) {
-            if (!inFlight.remove(batch)) {
-                return;
-            }
-            long now = now();
-            for (TaskLoop loop : batch.loops) {
-                loop.batch(null);
-                if (!loop.hasSubscribers()) {
-                    loops.remove(loop.taskId(), loop);
-                } else {
-                    loop.scheduleNext(now);
-                }
-                loop.addSubscribersTo(signal);
-            }
-            retireIfIdle();
         }
         for (WatchSubscription s : signal) {
             s.drain();
@@ -374,8 +336,20 @@ final class InstancePoller {
         }
     }
 
-    synchronized int loopCount() {
-        return loops.size();
+    /**
+     * The tasks watched here: loops with a subscriber. A loop whose last subscriber left while its answer was in
+     * flight stays until the answer comes (it shares the request with watched tasks, so the request is not
+     * cancelled) but is watched by nobody, so it does not count: the count is exact once a subscriber has been told
+     * its end.
+     */
+    synchronized int watchedTasks() {
+        int watched = 0;
+        for (TaskLoop loop : loops.values()) {
+            if (loop.hasSubscribers()) {
+                watched++;
+            }
+        }
+        return watched;
     }
 
     synchronized boolean timerPending() {

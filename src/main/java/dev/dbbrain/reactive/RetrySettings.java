@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
@@ -16,6 +17,20 @@ import reactor.util.retry.RetryBackoffSpec;
  * caller, because sending again could create a second task.
  */
 record RetrySettings(int maxRetries, Duration firstBackoff, Duration maxBackoff, Supplier<Scheduler> scheduler) {
+
+    /** Checks what the client's builder checks, so that the two backoffs given the wrong way round fail here. */
+    RetrySettings {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
+        }
+        Objects.requireNonNull(firstBackoff, "firstBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (firstBackoff.isNegative() || firstBackoff.isZero() || maxBackoff.compareTo(firstBackoff) < 0) {
+            throw new IllegalArgumentException("backoffs must be positive with maxBackoff at least firstBackoff, were "
+                    + firstBackoff + " and " + maxBackoff);
+        }
+        Objects.requireNonNull(scheduler, "scheduler");
+    }
 
     static boolean mayRetry(ApiAction action, Throwable error) {
         if (!(error instanceof DbbrainException e) || !e.isRetryable()) {

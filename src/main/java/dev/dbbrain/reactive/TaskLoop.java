@@ -6,7 +6,8 @@ import java.util.List;
 import reactor.core.Scannable;
 
 /**
- * The shared poll loop of one task: the latest state, who watches it, and when it is due.
+ * The shared poll loop of one task: the latest state, who watches it, and when it is due. What a poll's outcome does
+ * to it is {@link WatchPolicy}'s to decide ({@link #apply}); this class only keeps the result.
  *
  * <p>Threading, in one place: every method is called by its {@link InstancePoller} with the poller's monitor held,
  * except the <em>unguarded reads</em> ({@link #snapshot()}, {@link #latest()}, {@link #version()},
@@ -29,8 +30,8 @@ final class TaskLoop implements Scannable {
     private volatile Snapshot snapshot;
     /** Set once the loop will poll no more: the task ended, or polling failed for good. */
     private volatile boolean ended;
-    /** Why polling stopped for good, when it was not the terminal state. */
-    private volatile Throwable failure;
+    /** Why polling stopped for good, when it was not the terminal state: the policy's {@code POLL_FAILED} end. */
+    private volatile WatchPolicy.End failure;
 
     // Guarded by the poller's monitor.
     private final List<WatchSubscription> subscribers = new ArrayList<>(1);
@@ -38,7 +39,6 @@ final class TaskLoop implements Scannable {
     private long nextDue;
     private long slack;
     private int unchangedPolls;
-    private boolean seen;
 
     TaskLoop(long taskId) {
         this.taskId = taskId;
@@ -48,7 +48,6 @@ final class TaskLoop implements Scannable {
     static TaskLoop ended(TaskInfo terminal) {
         TaskLoop loop = new TaskLoop(terminal.asyncRequestId());
         loop.snapshot = new Snapshot(terminal, 1);
-        loop.seen = true;
         loop.ended = true;
         return loop;
     }
@@ -77,7 +76,7 @@ final class TaskLoop implements Scannable {
         return ended;
     }
 
-    Throwable failure() {
+    WatchPolicy.End failure() {
         return failure;
     }
 
@@ -87,7 +86,8 @@ final class TaskLoop implements Scannable {
             return ended;
         }
         if (key == Attr.ERROR) {
-            return failure;
+            WatchPolicy.End f = failure;
+            return f == null ? null : f.cause();
         }
         if (key == Attr.RUN_STYLE) {
             return Attr.RunStyle.ASYNC;
@@ -138,78 +138,61 @@ final class TaskLoop implements Scannable {
         slack = delay / 2;
     }
 
-    /** Marks the loop as polling no more: its task ended. */
+    /** Marks the loop as polling no more: the client is closing. */
     void end() {
         ended = true;
     }
 
     /** Marks the loop as polling no more because polling failed for good. */
-    void fail(Throwable error) {
-        failure = error;
+    private void fail(WatchPolicy.End end) {
+        failure = end;
         ended = true;
     }
 
     /**
-     * Records a poll whose answer did not report the task: an unchanged poll, and a not-found failure for each
-     * subscriber whose grace period is over while the task was never seen.
+     * Applies one poll's outcome as {@link WatchPolicy} decides: a new latest state, nothing new, a skipped round, or
+     * the end of polling. When the task has never been seen and the poll did not report it, each subscriber is judged
+     * on its own grace; it only records its end, and is drained once the monitor is released.
+     *
+     * @return the task's decision
      */
-    void notReported(long now) {
-        unchangedPolls++;
-        if (!seen) {
+    WatchPolicy.Decision apply(WatchPolicy.Outcome outcome, long now) {
+        Snapshot current = snapshot;
+        TaskInfo previous = current == null ? null : current.info();
+        WatchPolicy.Decision decision = WatchPolicy.decide(previous, outcome);
+        if (decision instanceof WatchPolicy.Emit emit) {
+            snapshot = new Snapshot(emit.state(), current == null ? 1 : current.version() + 1);
+            unchangedPolls = 0;
+            if (emit.state().isTerminal()) {
+                ended = true;
+            }
+        } else if (decision instanceof WatchPolicy.End end) {
+            fail(end);
+        } else if (WatchPolicy.unchanged(decision)) {
+            unchangedPolls++;
+        }
+        if (WatchPolicy.judgedPerSubscriber(previous, outcome)) {
             for (WatchSubscription s : subscribers) {
-                s.checkNotFound(now);
+                s.judge(previous, outcome, now);
             }
         }
+        return decision;
     }
 
-    /**
-     * Takes a polled state if it differs from the latest in status, progress or proxy lists and does not go
-     * backwards (a lower status or, in the same status, a lower progress: an older replica answering).
-     *
-     * @return whether the state was taken as a change
-     */
-    boolean accept(TaskInfo info) {
-        seen = true;
-        Snapshot current = snapshot;
-        if (current == null) {
-            snapshot = new Snapshot(info, 1);
-            unchangedPolls = 0;
-            return true;
-        }
-        TaskInfo old = current.info();
-        if (old.isTerminal() || !changed(old, info) || regresses(old, info)) {
-            unchangedPolls++;
-            return false;
-        }
-        snapshot = new Snapshot(info, current.version() + 1);
-        unchangedPolls = 0;
-        return true;
+    /** Whether the task's polling ended with its terminal state (not with a failure). */
+    boolean endedWithTerminalState() {
+        Snapshot s = snapshot;
+        return ended && failure == null && s != null && s.info().isTerminal();
     }
 
+    /** Whether two states differ, as {@link WatchPolicy#changed} says; kept here for the tests that check streams. */
     static boolean changed(TaskInfo a, TaskInfo b) {
-        return !a.status().equals(b.status()) || a.progress() != b.progress()
-                || !a.instProxyList().equals(b.instProxyList())
-                || !a.finishedProxyList().equals(b.finishedProxyList())
-                || !a.failedProxyList().equals(b.failedProxyList());
+        return WatchPolicy.changed(a, b);
     }
 
+    /** Whether a state goes backwards, as {@link WatchPolicy#regresses} says; kept here for the tests. */
     static boolean regresses(TaskInfo old, TaskInfo next) {
-        int before = rank(old.taskStatus());
-        int after = rank(next.taskStatus());
-        if (before < 0 || after < 0) {
-            return false;
-        }
-        return after < before || (after == before && next.progress() < old.progress());
-    }
-
-    private static int rank(TaskStatus status) {
-        return switch (status) {
-            case CREATED -> 0;
-            case CHOSEN -> 1;
-            case RUNNING -> 2;
-            case FAILED, FINISHED -> 3;
-            case UNKNOWN -> -1;
-        };
+        return WatchPolicy.regresses(old, next);
     }
 
     /** Whether some subscriber asked for an item and has already seen the latest state. */

@@ -20,6 +20,11 @@ import reactor.util.context.Context;
  * Runs the watches of one client: an {@link InstancePoller} per (instance, scheduler), holding one {@link TaskLoop}
  * per watched task, which every subscriber of that task shares.
  *
+ * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (today a
+ * batched Describe, {@link DescribeSource}); <em>what</em> an answer means (emit, wait, skip, end, and why) is
+ * {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for whom</em> (scheduling, batching per
+ * instance, demand, locking, signalling) is this engine, which embeds no rule of its own.
+ *
  * <p>Why a custom {@code Publisher} and not {@code Flux.interval(...).concatMap(describe)}: a composed poll chain
  * runs one loop per subscriber (Azure's {@code PollerFlux} does), ignores demand (interval keeps ticking for a
  * subscriber that requested nothing) and cannot batch tasks of different subscribers into one request. Here demand
@@ -41,7 +46,7 @@ final class WatchEngine {
     private record Ended(TaskInfo info, long at) {
     }
 
-    private final BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe;
+    private final TaskStateSource source;
     private final int maxBatch;
     private final int maxWatches;
     private final Supplier<Scheduler> defaultScheduler;
@@ -55,9 +60,15 @@ final class WatchEngine {
     /** Watch subscribers admitted and not yet ended, at most {@link #maxWatches}. Lock-free. */
     private final AtomicInteger subscribers = new AtomicInteger();
 
+    /** An engine whose states come from a batched Describe call ({@link DescribeSource}). */
     WatchEngine(BiFunction<String, List<Long>, Mono<List<TaskInfo>>> describe, int maxBatch, int maxWatches,
             Supplier<Scheduler> defaultScheduler, DbbrainEventListener listener) {
-        this.describe = describe;
+        this(new DescribeSource(describe), maxBatch, maxWatches, defaultScheduler, listener);
+    }
+
+    WatchEngine(TaskStateSource source, int maxBatch, int maxWatches, Supplier<Scheduler> defaultScheduler,
+            DbbrainEventListener listener) {
+        this.source = source;
         this.maxBatch = maxBatch;
         this.maxWatches = maxWatches;
         this.defaultScheduler = defaultScheduler;
@@ -76,16 +87,16 @@ final class WatchEngine {
         return maxWatches;
     }
 
-    Mono<List<TaskInfo>> describe(String instanceId, List<Long> ids) {
-        return describe.apply(instanceId, ids);
+    TaskStateSource source() {
+        return source;
     }
 
-    /** A poller sent a Describe request. */
+    /** A poller started a round of its source (a Describe request). */
     void pollStarted() {
         pollsInFlight.incrementAndGet();
     }
 
-    /** A Describe request was answered and handled, or cancelled; once per {@link #pollStarted()}. */
+    /** A round was answered and handled, or cancelled; once per {@link #pollStarted()}. */
     void pollSettled() {
         pollsInFlight.decrementAndGet();
     }
@@ -95,27 +106,50 @@ final class WatchEngine {
     }
 
     /**
-     * Takes a watch place ahead of a Create ({@code killProxySessions}), so that no task is created that could not be
-     * watched: {@code false}, reported to the listener as a rejected watch, when {@link #maxWatches} subscribers are
-     * running (the Create must not be sent). The place goes to the one subscription of {@link #watchReserved}, or
-     * back with {@link #unreserve()}.
+     * The watch of the task a Create is about to create ({@code killProxySessions}). A watch place is taken before
+     * the Create is subscribed, so that no task is created that could not be watched (its creation cannot be undone):
+     * over {@link #maxWatches} the kill fails at once, reported to the listener as a rejected watch, and the Create is
+     * never sent. The place goes to the task's watch once the Create answers; it goes back when the Create fails,
+     * completes empty or is cancelled, <em>before</em> the subscriber hears of it, so that the client's statistics are
+     * exact when it does.
+     *
+     * @param create the Create, emitting the new task's ID
      */
-    boolean reserve() {
-        if (admit()) {
-            return true;
+    Flux<TaskInfo> watchCreated(Mono<Long> create, String instanceId, WatchOptions options) {
+        return Flux.defer(() -> {
+            if (!admit()) {
+                listener.watchRejected();
+                return Flux.error(overCapacity("kill on " + instanceId));
+            }
+            ReservedPlace place = new ReservedPlace();
+            return create
+                    .doOnError(e -> place.giveBack())
+                    .doOnSuccess(taskId -> {
+                        if (taskId == null) {
+                            place.giveBack();
+                        }
+                    })
+                    .doOnCancel(place::giveBack)
+                    .flatMapMany(taskId -> place.handOver()
+                            ? new WatchFlux(this, instanceId, taskId, options, true)
+                            : watch(instanceId, taskId, options));
+        });
+    }
+
+    /** A place taken for a watch not subscribed yet: handed over to it, or given back, once. */
+    private final class ReservedPlace {
+        private final AtomicBoolean decided = new AtomicBoolean();
+
+        /** Whether the watch takes the place; {@code false} if it was given back already (a cancel came first). */
+        boolean handOver() {
+            return decided.compareAndSet(false, true);
         }
-        listener.watchRejected();
-        return false;
-    }
 
-    /** Gives back a place taken by {@link #reserve()} that no watch used (the Create failed or was cancelled). */
-    void unreserve() {
-        subscribers.decrementAndGet();
-    }
-
-    /** The watch of a task created after {@link #reserve()}: its first subscription uses the reserved place. */
-    Flux<TaskInfo> watchReserved(String instanceId, long taskId, WatchOptions options) {
-        return new WatchFlux(this, instanceId, taskId, options, true);
+        void giveBack() {
+            if (decided.compareAndSet(false, true)) {
+                subscribers.decrementAndGet();
+            }
+        }
     }
 
     /** The error of a watch refused over the cap; nothing was sent. */
@@ -134,7 +168,7 @@ final class WatchEngine {
         private final String instanceId;
         private final long taskId;
         private final WatchOptions options;
-        /** A place taken by {@link WatchEngine#reserve()} for the first subscriber, not yet used. */
+        /** A place taken by {@link WatchEngine#watchCreated} for the first subscriber, not yet used. */
         private final AtomicBoolean reserved;
 
         WatchFlux(WatchEngine engine, String instanceId, long taskId, WatchOptions options, boolean reserved) {
@@ -178,7 +212,7 @@ final class WatchEngine {
             WatchOptions options, boolean admitted) {
         if (closed) {
             if (admitted) {
-                unreserve();
+                subscribers.decrementAndGet();
             }
             Operators.error(actual, DbbrainClient.closedError());
             return;
@@ -298,20 +332,27 @@ final class WatchEngine {
         }
     }
 
-    /** What is running now, for tests, statistics and leak checks. */
+    /**
+     * What is running now, for tests, statistics and leak checks. The watched tasks and instances and the subscribers
+     * are exact once a subscriber has been told its end (its place, its loop, are given back before that); a request
+     * counts in flight until its answer has been handled, subscribers told included, so that zero means quiet.
+     */
     WatchState state() {
+        int instances = 0;
         int loops = 0;
         int inFlight = pollsInFlight.get();
         int timers = 0;
         for (InstancePoller p : pollers.values()) {
-            loops += p.loopCount();
+            int watched = p.watchedTasks();
+            loops += watched;
+            instances += watched > 0 ? 1 : 0;
             timers += p.timerPending() ? 1 : 0;
         }
         int remembered;
         synchronized (ended) {
             remembered = ended.size();
         }
-        return new WatchState(pollers.size(), loops, inFlight, timers, remembered, subscribers.get());
+        return new WatchState(instances, loops, inFlight, timers, remembered, subscribers.get());
     }
 
     record WatchState(int instances, int tasks, int requestsInFlight, int timers, int endedRemembered,

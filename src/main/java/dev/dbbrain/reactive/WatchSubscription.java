@@ -13,11 +13,16 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * One subscriber of a watch: its demand, the version of the last state it was given, and its own deadline and
- * not-found grace.
+ * not-found grace. What it is given and when its watch ends is {@link WatchPolicy}'s to decide
+ * ({@link WatchPolicy#deliver}, {@link WatchPolicy#ending}, the grace and the deadline); this class keeps the state,
+ * arms the deadline timer and serialises the signals.
  *
  * <p>Signals are serialised by a work-in-progress counter (the usual Reactor drain loop): whoever increments it from
  * zero emits, others leave their work to that thread. A subscriber always gets the latest state of the loop, so
  * states it had no demand for are skipped; the terminal state is the loop's last, so it is never skipped.
+ *
+ * <p>A watch that ends gives its place back to the engine and leaves its loop <em>before</em> its subscriber is told
+ * ({@link #terminate}), so that the client's statistics are exact by the time the subscriber hears of the end.
  *
  * <p>State is in volatile fields, the counters and the error in {@code static final} field updaters as in Reactor's
  * own subscriptions: no {@code Atomic*} object per subscriber, which at 100,000 watches would be 400,000 objects.
@@ -87,45 +92,93 @@ final class WatchSubscription implements Subscription, Scannable {
     /** Starts the deadline timer, then emits whatever the loop already has. */
     void start() {
         started = true;
-        options.deadline().ifPresent(d -> deadline = scheduler.schedule(
-                () -> fail(DbbrainWatchException.Reason.DEADLINE, "deadline of " + d + " passed"),
-                d.toMillis(), TimeUnit.MILLISECONDS));
+        armDeadline(0);
         if (cancelled || done) {
             disposeDeadline();
         }
         drain();
     }
 
-    /** Whether this subscriber asked for an item and has seen every version up to {@code version}. */
-    boolean wantsNewerThan(long version) {
-        return !done && !cancelled && requested > 0 && deliveredVersion >= version && error == null;
+    /** Arms the deadline timer for what {@link WatchPolicy#untilDeadline} says is left, if there is a deadline. */
+    private void armDeadline(long elapsedMillis) {
+        long left = WatchPolicy.untilDeadline(elapsedMillis, options);
+        if (left != Long.MAX_VALUE) {
+            deadline = scheduler.schedule(this::deadlineTimer, left, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
-     * Records a not-found failure once the grace period is over. Called by the poller under its monitor, so it only
-     * records: the poller drains this subscriber after releasing the monitor.
+     * The deadline timer fired: ends the watch if the policy says the deadline passed by the scheduler's clock, or
+     * arms the timer again for the rest (a wall clock set back while the timer ran).
      */
-    void checkNotFound(long now) {
-        if (now - startedAt >= options.notFoundGrace().toMillis()) {
-            ERROR.compareAndSet(this, null, failure(DbbrainWatchException.Reason.NOT_FOUND, "the service did not "
-                    + "report the task within the not-found grace period of " + options.notFoundGrace()));
+    private void deadlineTimer() {
+        long elapsed = scheduler.now(TimeUnit.MILLISECONDS) - startedAt;
+        if (WatchPolicy.untilDeadline(elapsed, options) > 0) {
+            if (!cancelled && !done) {
+                armDeadline(elapsed);
+            }
+            return;
+        }
+        end(WatchPolicy.deadlinePassed(options));
+    }
+
+    /**
+     * Whether this subscriber wants its task polled, given the version of the task's latest state: the policy's
+     * {@link WatchPolicy.Delivery#POLL} (it asked for an item, and has every version up to {@code version}).
+     */
+    boolean wantsNewerThan(long version) {
+        return !done && !cancelled && WatchPolicy.deliver(error != null, version, deliveredVersion, requested > 0,
+                false, false) == WatchPolicy.Delivery.POLL;
+    }
+
+    /**
+     * Records this subscriber's end if the policy says a poll's outcome ends it (its not-found grace is over). Called
+     * by the poller under its monitor, so it only records: the poller drains this subscriber after releasing it.
+     */
+    void judge(TaskInfo previous, WatchPolicy.Outcome outcome, long now) {
+        if (WatchPolicy.decide(previous, outcome, now - startedAt, options) instanceof WatchPolicy.End end) {
+            ERROR.compareAndSet(this, null, error(end, previous));
         }
     }
 
     /** Ends this watch because its client was closed; delivered at once, or in {@link #start()} if not started. */
     void clientClosed() {
-        fail(DbbrainWatchException.Reason.CLIENT_CLOSED, "the client was closed");
-    }
-
-    private void fail(DbbrainWatchException.Reason reason, String message) {
-        if (ERROR.compareAndSet(this, null, failure(reason, message))) {
+        if (ERROR.compareAndSet(this, null, failure(DbbrainWatchException.Reason.CLIENT_CLOSED, "the client was closed",
+                latest(), null))) {
             drain();
         }
     }
 
-    private DbbrainWatchException failure(DbbrainWatchException.Reason reason, String message) {
+    private void end(WatchPolicy.End end) {
+        if (ERROR.compareAndSet(this, null, error(end, latest()))) {
+            drain();
+        }
+    }
+
+    private TaskInfo latest() {
         TaskLoop l = loop;
-        return new DbbrainWatchException(reason, instanceId, taskId, l == null ? null : l.latest(), message, null);
+        return l == null ? null : l.latest();
+    }
+
+    /**
+     * The error a policy's end is delivered as: a {@link DbbrainWatchException} with its reason and the last state
+     * seen, the poll's own error when it is no {@link DbbrainException} (a bug, not a service answer, passed on as it
+     * is), or {@code null} for a normal completion.
+     */
+    private Throwable error(WatchPolicy.End end, TaskInfo lastSeen) {
+        if (end.reason().watchReason() == null) {
+            return null;
+        }
+        if (end.reason() == WatchPolicy.EndReason.POLL_FAILED && !(end.cause() instanceof DbbrainException)) {
+            return end.cause();
+        }
+        return failure(end.reason().watchReason(), end.detail(), lastSeen,
+                end.cause() instanceof DbbrainException de ? de : null);
+    }
+
+    private DbbrainWatchException failure(DbbrainWatchException.Reason reason, String message, TaskInfo lastSeen,
+            DbbrainException cause) {
+        return new DbbrainWatchException(reason, instanceId, taskId, lastSeen, message, cause);
     }
 
     @Override
@@ -171,7 +224,10 @@ final class WatchSubscription implements Subscription, Scannable {
         }
     }
 
-    /** Emits what is due: an error, the latest state if asked for, completion after the terminal state. */
+    /**
+     * Emits what {@link WatchPolicy#deliver} says is due: a recorded end, the latest state if asked for (then the end
+     * after a terminal state), a failure of the task's polling; or asks the poller for a poll.
+     */
     void drain() {
         if (!started) {
             // Nothing may reach the subscriber before onSubscribe; start() drains what was recorded meanwhile.
@@ -186,40 +242,35 @@ final class WatchSubscription implements Subscription, Scannable {
             if (cancelled || done) {
                 return;
             }
+            TaskLoop l = loop;
             Throwable e = error;
-            if (e != null) {
+            TaskLoop.Snapshot snapshot = l == null ? null : l.snapshot();
+            long r = requested;
+            WatchPolicy.Delivery next = WatchPolicy.deliver(e != null, snapshot == null ? 0 : snapshot.version(),
+                    deliveredVersion, r > 0, l != null && l.failure() != null, l == null || l.isEnded());
+            if (next == WatchPolicy.Delivery.END) {
                 terminate(e);
                 return;
             }
-            TaskLoop l = loop;
-            if (l != null) {
-                TaskLoop.Snapshot snapshot = l.snapshot();
-                long r = requested;
-                if (snapshot != null && snapshot.version() > deliveredVersion && r > 0) {
-                    deliveredVersion = snapshot.version();
-                    if (r != Long.MAX_VALUE) {
-                        REQUESTED.decrementAndGet(this);
-                    }
-                    actual.onNext(snapshot.info());
-                    if (snapshot.info().isTerminal()) {
-                        terminate(snapshot.info().taskStatus() == TaskStatus.FAILED && options.failedAsError()
-                                ? new DbbrainWatchException(DbbrainWatchException.Reason.TASK_FAILED, instanceId,
-                                        taskId, snapshot.info(), "the task failed", null)
-                                : null);
-                        return;
-                    }
-                    continue;
+            if (next == WatchPolicy.Delivery.EMIT_LATEST) {
+                deliveredVersion = snapshot.version();
+                if (r != Long.MAX_VALUE) {
+                    REQUESTED.decrementAndGet(this);
                 }
-                Throwable failure = l.failure();
-                if (failure != null) {
-                    terminate(failure instanceof DbbrainException de
-                            ? new DbbrainWatchException(DbbrainWatchException.Reason.POLL_FAILED, instanceId, taskId,
-                                    l.latest(), de.getMessage(), de)
-                            : failure);
+                TaskInfo state = snapshot.info();
+                actual.onNext(state);
+                WatchPolicy.End ending = WatchPolicy.ending(state, options);
+                if (ending != null) {
+                    terminate(error(ending, state));
                     return;
                 }
-                wantsPoll = r > 0 && !l.isEnded();
+                continue;
             }
+            if (next == WatchPolicy.Delivery.POLL_FAILED) {
+                terminate(error(l.failure(), l.latest()));
+                return;
+            }
+            wantsPoll = next == WatchPolicy.Delivery.POLL;
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
                 break;
@@ -231,6 +282,7 @@ final class WatchSubscription implements Subscription, Scannable {
         }
     }
 
+    /** Ends the watch: gives its place back and leaves its loop, then tells the subscriber. */
     private void terminate(Throwable e) {
         done = true;
         release();

@@ -42,7 +42,12 @@
  *       operators gives one loop shared by subscribers, polling driven by their demand, and batching across
  *       tasks. Bookkeeping happens under the instance poller's monitor; subscribers are signalled and requests
  *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
- *       to its requests.
+ *       to its requests. Its rules (change and regression, not-found grace, skipped rounds, failed polls,
+ *       {@code failedAsError}, the deadline, latest-state delivery) are pure functions in {@code WatchPolicy}, and
+ *       the states come from a {@code TaskStateSource} (today a batched Describe, {@code DescribeSource}), the seam a
+ *       fleet-wide source plugs into.
+ *   <li>The transport ({@code ApiTransport}) is configured by one immutable {@code TransportSettings}, set by name
+ *       when the client is built.
  *   <li>Observability goes through one public hook, {@link dev.dbbrain.reactive.DbbrainEventListener}, called by
  *       the transport (each request, each limiter wait) and the watch engine (subscribers, state changes); the
  *       Micrometer code lives in its own package, so the core loads and runs without Micrometer or Spring. Limiter

@@ -1,0 +1,90 @@
+package dev.dbbrain.reactive;
+
+import java.util.List;
+import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Where the watch engine gets the states of the tasks it watches: asked once per round, for the due tasks of one
+ * instance. Today's source is {@link DescribeSource}, one batched DescribeProxySessionKillTasks request per round
+ * through the client (so through its rate limiter and retries); the next is the fleet's, which answers a round from
+ * the state other replicas published in Redis, polls (under a short poll lock) only the tasks whose state is stale,
+ * publishes what it polled, and falls back to a {@code DescribeSource} when Redis is slow or down.
+ *
+ * <p><b>What the engine asks.</b> The engine decides when a task is due (demand, intervals, batching per instance,
+ * one round per instance in flight) and calls {@link #poll(Round)} with up to {@code maxBatch} task IDs of one
+ * instance, at most once at a time per (instance, scheduler). It subscribes outside its locks, and cancels the round
+ * when no task of it is watched any more or the client closes. It applies {@link WatchPolicy} to every
+ * {@link WatchPolicy.Outcome} the {@link Answer} gives, whatever the source: the regression filter, the not-found
+ * grace, skipped rounds and failed polls mean the same for a state read from Redis as for one polled here, so a source
+ * never filters, orders or retries states itself.
+ *
+ * <p><b>What a source guarantees.</b> The returned {@code Mono} is cold (nothing happens before subscription) and
+ * signals once: an {@link Answer} with an outcome for each task of the round, or an error, which the engine takes as
+ * the outcome of every task of the round ({@link WatchPolicy.Outcome#ofError}: so an error that means nothing was
+ * sent must be a {@link DbbrainCapacityException}, which skips the round). It never completes empty. Cancelling it
+ * stops whatever it does for the round (a Describe not yet sent is never sent). A task a source cannot say anything
+ * about this round (another replica polls it, its state is not published yet) is {@link WatchPolicy.Outcome#SKIPPED}:
+ * polled again after its interval, its watch untouched. An outcome carries only states of the round's instance and
+ * tasks. A source spends the account's budget at most once per round (one Describe of the tasks it polls itself).
+ *
+ * <p><b>For the fleet source.</b> A round may take its time: a task another replica holds the poll lock for can wait
+ * in the round for that replica's published state (a notification is only a hint: read the key when it comes, and
+ * when the lock's lease runs out), bounded by the lease, then be {@code SKIPPED} if nothing came. The engine keeps one
+ * round per instance in flight, so tasks falling due meanwhile join the next round, and each watch's deadline runs
+ * on its own timer whatever the source does. A round counts in {@code ClientStats.pollsInFlight} from subscription
+ * to its handled answer even when it sends no Describe; the fleet's own figures (polls sent, states received, locks
+ * taken over) belong in its listener events, not in that count. Falling back to a {@code DescribeSource} when Redis
+ * is slow or down happens inside the source, round by round, so the engine never sees Redis fail.
+ *
+ * <p><b>Threading.</b> {@link #poll} is called on the engine's scheduler or on the thread of a subscriber's
+ * {@code request}, never with an engine lock held, and must not block. The answer may be signalled on any thread
+ * (Netty's, Redis client's, a scheduler's). Timers a source needs (a lock's lease, a wait for a published state) run
+ * on {@link Round#scheduler()}, the watches' scheduler, so virtual time drives them in tests.
+ */
+@FunctionalInterface
+interface TaskStateSource {
+
+    /**
+     * One round: the states of some watched tasks of one instance.
+     *
+     * @param round the instance, its due tasks and the watches' scheduler
+     * @return the round's answer, cold
+     */
+    Mono<Answer> poll(Round round);
+
+    /**
+     * The tasks of one instance due in one round.
+     *
+     * @param instanceId the instance
+     * @param taskIds the tasks, distinct, at most the client's {@code maxBatch}
+     * @param scheduler the scheduler of these watches' timers and clock
+     */
+    record Round(String instanceId, List<Long> taskIds, Scheduler scheduler) {
+        public Round {
+            Objects.requireNonNull(instanceId, "instanceId");
+            taskIds = List.copyOf(taskIds);
+            Objects.requireNonNull(scheduler, "scheduler");
+        }
+    }
+
+    /** What one round learnt, task by task. */
+    @FunctionalInterface
+    interface Answer {
+
+        /**
+         * What the round learnt about one of its tasks.
+         *
+         * @param taskId a task of the round
+         * @return its outcome, never {@code null}
+         */
+        WatchPolicy.Outcome outcome(long taskId);
+
+        /** The same outcome for every task of the round: what an error of the round means for each. */
+        static Answer failed(Throwable error) {
+            WatchPolicy.Outcome outcome = WatchPolicy.Outcome.ofError(error);
+            return taskId -> outcome;
+        }
+    }
+}
