@@ -10,6 +10,7 @@ import dev.dbbrain.reactive.testing.LossyProxy;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,9 +45,9 @@ class SoakIT {
     private static final int MAX_WAVES = 16;
     private static final String DESCRIBE = "DescribeProxySessionKillTasks";
     /**
-     * The load a soak must have carried, whatever the machine: it goes on past its seconds until this many watches
-     * have started (a loaded machine starts fewer waves per second, {@link #MAX_WAVES} running at most), and up to
-     * {@link #MAX_EXTRA_SECONDS} more.
+     * The load a soak must have carried, whatever the machine: it goes on past its seconds until the kills that
+     * ended had this many watches (a loaded machine starts fewer waves per second, {@link #MAX_WAVES} running at
+     * most, and more of its Creates fail for good through the faults), for up to {@link #MAX_EXTRA_SECONDS} more.
      */
     private static final int MIN_WATCHES = 1000;
     private static final long MAX_EXTRA_SECONDS = 300;
@@ -58,6 +59,11 @@ class SoakIT {
                     + " emulator received %6d, heap %4d MiB, threads %3d", second, stats.watchedTasks(),
                     stats.pollsInFlight(), stats.timers(), stats.requests(), received, heapMiB, threads);
         }
+    }
+
+    /** Watches of the kills summed up so far: those whose Create succeeded, each with its watchers. */
+    private static long watchesOfEndedKills(Collection<KillWorkload.Summary> summaries) {
+        return summaries.stream().filter(s -> !s.createFailed()).count() * WATCHERS_PER_TASK;
     }
 
     @Test
@@ -86,8 +92,7 @@ class SoakIT {
             long t0 = System.nanoTime();
             Disposable load = Flux.interval(Duration.ofMillis(250))
                     .takeWhile(tick -> System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)
-                            // a tenth more started than needed: a kill whose Create fails for good has no watches
-                            || waves.get() * WAVE * WATCHERS_PER_TASK < MIN_WATCHES * 11 / 10)
+                            || watchesOfEndedKills(summaries) < MIN_WATCHES)
                     .take(Duration.ofSeconds(seconds + MAX_EXTRA_SECONDS))
                     .onBackpressureDrop()
                     .flatMap(wave -> KillWorkload.run(client, instances(waves.getAndIncrement()), WATCHERS_PER_TASK,
