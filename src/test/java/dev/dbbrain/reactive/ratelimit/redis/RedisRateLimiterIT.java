@@ -249,7 +249,9 @@ class RedisRateLimiterIT {
             Flux.range(0, 4).concatMap(i -> client.describeProxySessionKillTasks(
                     DescribeProxySessionKillTasksRequest.of("crs-rediskey2", 1L)).onErrorResume(e -> Mono.empty()))
                     .blockLast(WAIT);
-            assertThat(next.get()).isEqualTo(4);
+            // Each call asked the provider (so both key pairs were used); an attempt that a starved JVM could not
+            // write within its slot's tolerance fails unsent and its retry asks again.
+            assertThat(next.get()).isGreaterThanOrEqualTo(4);
             List<String> keys = redis.keys();
             assertThat(keys).containsExactly("acct7:{-}:" + ACTION);
             assertThat(keys + " " + redis.admin().hgetall(keys.get(0))).doesNotContain("AKIDtmp")
