@@ -359,12 +359,14 @@ class RedisRateLimiterIT {
     @Test
     void theScriptNeverRunsTheScheduleBeyondTheHorizon() {
         RedisBucketStore store = limiter(builder()).store();
-        long interval = 1_000_000;
-        long horizon = 2_500_000;
+        // Slots 10 s apart and a horizon half a slot short of the fourth: the calls may take up to 5 s between them
+        // on a loaded machine before the fourth slot comes within the horizon (with 1 s and 2.5 s, half a second).
+        long interval = 10_000_000;
+        long horizon = 25_000_000;
         String key = "test:{horizon}:" + ACTION;
         List<RedisBucketStore.Reservation> r = Flux.range(0, 5)
                 .concatMap(i -> store.acquire(key, interval, 0, horizon)).collectList().block(WAIT);
-        // Slots at 0, 1 s and 2 s are reserved; the fourth (3 s) lies beyond the horizon: answered, not reserved.
+        // Slots at 0, 10 s and 20 s are reserved; the fourth (30 s) lies beyond the horizon: answered, not reserved.
         assertThat(r.subList(0, 3)).allSatisfy(x -> assertThat(x.after()).isPositive());
         assertThat(r.subList(3, 5)).allSatisfy(x -> {
             assertThat(x.after()).isEqualTo(-1);
