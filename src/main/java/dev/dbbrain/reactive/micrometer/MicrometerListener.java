@@ -3,6 +3,7 @@ package dev.dbbrain.reactive.micrometer;
 import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.DbbrainEventListener;
 import dev.dbbrain.reactive.TaskStatus;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
-/** Records a client's requests, limiter waits and watches in Micrometer. */
+/** Records a client's calls, requests, limiter waits and watches in Micrometer. */
 final class MicrometerListener extends DbbrainEventListener {
 
+    static final String CALLS = "dbbrain.client.calls";
     static final String REQUESTS = "dbbrain.client.requests";
     static final String LIMITER_WAIT = "dbbrain.limiter.wait";
     static final String LIMITER_QUEUED = "dbbrain.limiter.queued";
@@ -71,19 +73,44 @@ final class MicrometerListener extends DbbrainEventListener {
     }
 
     @Override
-    public <T> Mono<T> request(String action, Mono<T> exchange, Function<? super T, String> requestId) {
+    public <T> Mono<T> call(Call call, Mono<T> execution) {
+        return observe(CALLS, call.action(), KeyValues.of(RequestTags.ACTION, call.action()),
+                KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId()),
+                execution, null);
+    }
+
+    @Override
+    public <T> Mono<T> request(Attempt attempt, Mono<T> exchange, Function<? super T, String> requestId) {
+        Call call = attempt.call();
+        return observe(REQUESTS, call.action() + " attempt",
+                KeyValues.of(RequestTags.ACTION, call.action(), RequestTags.RESEND, RequestTags.resend(attempt.number())),
+                KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId(),
+                        RequestTags.RESEND_COUNT, Integer.toString(attempt.number())),
+                exchange, requestId);
+    }
+
+    /**
+     * Observes {@code source} as a child of the observation in the subscriber's context (if any), and puts its own
+     * observation into the context of {@code source}: the attempts' observations nest under their call's, and the
+     * HTTP client's under its attempt's. Stopped once, on the first of answer, error and cancel.
+     *
+     * @param requestId reads the {@code RequestId} of an answer, or {@code null} to record none from answers
+     */
+    private <T> Mono<T> observe(String name, String contextualName, KeyValues low, KeyValues high, Mono<T> source,
+            Function<? super T, String> requestId) {
         return Mono.deferContextual(context -> {
             Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-            Observation observation = Observation.createNotStarted(REQUESTS, observations)
-                    .contextualName(action)
+            Observation observation = Observation.createNotStarted(name, observations)
+                    .contextualName(contextualName)
                     .parentObservation(parent)
-                    .lowCardinalityKeyValue(RequestTags.ACTION, action);
+                    .lowCardinalityKeyValues(low)
+                    .highCardinalityKeyValues(high);
             observation.start();
             AtomicBoolean stopped = new AtomicBoolean();
-            return exchange
+            return source
                     .doOnSuccess(answer -> {
                         if (stopped.compareAndSet(false, true)) {
-                            String id = answer == null ? null : requestId.apply(answer);
+                            String id = answer == null || requestId == null ? null : requestId.apply(answer);
                             if (id != null) {
                                 observation.highCardinalityKeyValue(RequestTags.REQUEST_ID, id);
                             }
