@@ -1,15 +1,18 @@
 package dev.dbbrain.reactive.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.CreateProxySessionKillTaskResponse;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
+import dev.dbbrain.reactive.DescribeProxySessionKillTasksResponse;
 import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.WatchOptions;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -23,15 +26,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /**
  * Traces of a client's calls with Micrometer Tracing: one trace per call, the call's span at its root (or under the
@@ -43,14 +41,14 @@ class MicrometerTracingIT {
     private static final String ID = "AKIDtracingIT";
     private static final String KEY = "tracing-it-secret-key";
     private static final String INSTANCE = "crs-trace001";
+    private static final String CREATE = "CreateProxySessionKillTask";
     private static final String DESCRIBE = "DescribeProxySessionKillTasks";
-    private static final String DESCRIBED = "{\"Response\":{\"Tasks\":[],\"TotalCount\":0,\"RequestId\":\"req-ok\"}}";
 
     private final SimpleTracer tracer = new SimpleTracer();
     private final ObservationRegistry observations = ObservationRegistry.create();
     private final List<DbbrainClient> clients = new ArrayList<>();
-    private DisposableServer gateway;
-    private DbbrainEmulator emulator;
+    private final DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(ID, KEY)
+            .stepDuration(Duration.ofMillis(60)).start();
 
     MicrometerTracingIT() {
         observations.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
@@ -59,40 +57,16 @@ class MicrometerTracingIT {
     @AfterEach
     void tearDown() {
         clients.forEach(DbbrainClient::close);
-        if (gateway != null) {
-            gateway.disposeNow(WAIT);
-        }
-        if (emulator != null) {
-            emulator.stop();
-        }
+        emulator.stop();
     }
 
-    private DbbrainClient client(String endpoint) {
-        DbbrainClient client = DbbrainClient.builder().endpoint(endpoint).credentials(Credentials.of(ID, KEY))
+    private DbbrainClient client() {
+        DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint()).credentials(Credentials.of(ID, KEY))
                 .maxRetries(3).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
                 .rateLimiter(RateLimiter.unlimited())
                 .eventListener(DbbrainMicrometer.observations(new SimpleMeterRegistry(), observations)).build();
         clients.add(client);
         return client;
-    }
-
-    /**
-     * A gateway on loopback that answers each request with the next status of {@code statuses} (200 with an empty
-     * Describe answer, anything else with a small HTML page), the last one again once they run out.
-     */
-    private String gateway(Integer... statuses) {
-        Queue<Integer> script = new ConcurrentLinkedQueue<>(List.of(statuses));
-        gateway = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((request, response) -> request.receive().then(Mono.defer(() -> {
-                    Integer next = script.size() > 1 ? script.poll() : script.peek();
-                    return next == 200
-                            ? response.header("Content-Type", "application/json").sendString(Mono.just(DESCRIBED))
-                                    .then()
-                            : response.status(next).header("Content-Type", "text/html")
-                                    .sendString(Mono.just("<html>busy</html>")).then();
-                })))
-                .bindNow(WAIT);
-        return "http://127.0.0.1:" + gateway.port();
     }
 
     /** The finished spans by trace, in the order their traces started. */
@@ -136,9 +110,12 @@ class MicrometerTracingIT {
 
     @Test
     void aRetriedCallIsOneTraceWithOneSpanPerAttemptEachWithItsResendCount() {
-        DbbrainClient client = client(gateway(503, 502, 200));
+        DbbrainClient client = client();
+        emulator.enqueue(DESCRIBE, EmulatorAnswer.httpStatus(503), EmulatorAnswer.httpStatus(502),
+                EmulatorAnswer.simulated());
 
-        client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1)).block(WAIT);
+        DescribeProxySessionKillTasksResponse answer = client.describeProxySessionKillTasks(
+                DescribeProxySessionKillTasksRequest.of(INSTANCE, 1)).block(WAIT);
         client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 2)).block(WAIT);
         System.out.print(tree());
 
@@ -163,7 +140,7 @@ class MicrometerTracingIT {
         assertThat(attempts).extracting(a -> a.getTags().get("resend")).containsExactly("false", "true", "true");
         assertThat(attempts).extracting(a -> a.getTags().get("error.code"))
                 .containsExactly("HTTP_503", "HTTP_502", "none");
-        assertThat(attempts.get(2).getTags()).containsEntry("request.id", "req-ok");
+        assertThat(attempts.get(2).getTags()).containsEntry("request.id", answer.requestId());
 
         List<SimpleSpan> single = byTrace.get(1);
         SimpleSpan secondCall = single.stream().filter(MicrometerTracingIT::isRoot).findFirst().orElseThrow();
@@ -174,8 +151,28 @@ class MicrometerTracingIT {
     }
 
     @Test
+    void aThrottledCreateIsOneTraceOfTwoAttempts() {
+        DbbrainClient client = client();
+        emulator.enqueue(CREATE, EmulatorAnswer.error("RequestLimitExceeded", "slow down"),
+                EmulatorAnswer.created(4242));
+
+        assertThat(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(INSTANCE)).block(WAIT)
+                .asyncRequestId()).isEqualTo(4242);
+        System.out.print(tree());
+
+        assertThat(traces()).hasSize(1);
+        List<SimpleSpan> spans = traces().values().iterator().next();
+        SimpleSpan call = spans.stream().filter(MicrometerTracingIT::isRoot).findFirst().orElseThrow();
+        assertThat(call.getName()).isEqualTo(CREATE);
+        assertThat(childrenOf(call, spans)).extracting(a -> a.getTags().get("http.request.resend_count"),
+                a -> a.getTags().get("error.code")).containsExactly(tuple("0", "RequestLimitExceeded"),
+                tuple("1", "none"));
+    }
+
+    @Test
     void underTheCallersSpanTheCallAndItsAttemptsJoinTheCallersTrace() {
-        DbbrainClient client = client(gateway(503, 200));
+        DbbrainClient client = client();
+        emulator.enqueue(DESCRIBE, EmulatorAnswer.httpStatus(503), EmulatorAnswer.simulated());
         Observation checkout = Observation.start("checkout", observations);
 
         client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of(INSTANCE, 1))
@@ -195,8 +192,7 @@ class MicrometerTracingIT {
 
     @Test
     void eachPollRoundOfAWatchIsATraceOfItsOwn() {
-        emulator = DbbrainEmulator.builder().credentials(ID, KEY).stepDuration(Duration.ofMillis(60)).start();
-        DbbrainClient client = client(emulator.endpoint());
+        DbbrainClient client = client();
         long task = client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(INSTANCE))
                 .map(CreateProxySessionKillTaskResponse::asyncRequestId).block(WAIT);
         List<TaskInfo> states = client.watch(INSTANCE, task,
