@@ -48,6 +48,18 @@ final class MicrometerListener extends DbbrainEventListener {
     private final ObservationRegistry observations;
     private final Gauges gauges;
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+    /** Per action, built once rather than per call: the calls' low-cardinality key values. */
+    private final Map<String, KeyValues> callKeys = new ConcurrentHashMap<>();
+    /** Per action, built once: the attempts' contextual name, and their key values for a first send and a resend. */
+    private final Map<String, AttemptNaming> attemptNaming = new ConcurrentHashMap<>();
+
+    private record AttemptNaming(String contextualName, KeyValues firstSend, KeyValues resend) {
+        static AttemptNaming of(String action) {
+            return new AttemptNaming(action + " attempt",
+                    KeyValues.of(RequestTags.ACTION, action, RequestTags.RESEND, RequestTags.resend(0)),
+                    KeyValues.of(RequestTags.ACTION, action, RequestTags.RESEND, RequestTags.resend(1)));
+        }
+    }
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
     private final Counter rejected;
@@ -74,7 +86,8 @@ final class MicrometerListener extends DbbrainEventListener {
 
     @Override
     public <T> Mono<T> call(Call call, Mono<T> execution) {
-        return observe(CALLS, call.action(), KeyValues.of(RequestTags.ACTION, call.action()),
+        return observe(CALLS, call.action(),
+                callKeys.computeIfAbsent(call.action(), a -> KeyValues.of(RequestTags.ACTION, a)),
                 KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId()),
                 execution, null);
     }
@@ -82,8 +95,8 @@ final class MicrometerListener extends DbbrainEventListener {
     @Override
     public <T> Mono<T> request(Attempt attempt, Mono<T> exchange, Function<? super T, String> requestId) {
         Call call = attempt.call();
-        return observe(REQUESTS, call.action() + " attempt",
-                KeyValues.of(RequestTags.ACTION, call.action(), RequestTags.RESEND, RequestTags.resend(attempt.number())),
+        AttemptNaming naming = attemptNaming.computeIfAbsent(call.action(), AttemptNaming::of);
+        return observe(REQUESTS, naming.contextualName(), attempt.number() == 0 ? naming.firstSend() : naming.resend(),
                 KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId(),
                         RequestTags.RESEND_COUNT, Integer.toString(attempt.number())),
                 exchange, requestId);
