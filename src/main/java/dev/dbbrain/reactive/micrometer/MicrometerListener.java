@@ -3,7 +3,6 @@ package dev.dbbrain.reactive.micrometer;
 import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.DbbrainEventListener;
 import dev.dbbrain.reactive.TaskStatus;
-import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +18,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -48,18 +48,8 @@ final class MicrometerListener extends DbbrainEventListener {
     private final ObservationRegistry observations;
     private final Gauges gauges;
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
-    /** Per action, built once rather than per call: the calls' low-cardinality key values. */
-    private final Map<String, KeyValues> callKeys = new ConcurrentHashMap<>();
-    /** Per action, built once: the attempts' contextual name, and their key values for a first send and a resend. */
-    private final Map<String, AttemptNaming> attemptNaming = new ConcurrentHashMap<>();
-
-    private record AttemptNaming(String contextualName, KeyValues firstSend, KeyValues resend) {
-        static AttemptNaming of(String action) {
-            return new AttemptNaming(action + " attempt",
-                    KeyValues.of(RequestTags.ACTION, action, RequestTags.RESEND, RequestTags.resend(0)),
-                    KeyValues.of(RequestTags.ACTION, action, RequestTags.RESEND, RequestTags.resend(1)));
-        }
-    }
+    /** The attempts' contextual names by action, built once rather than per attempt. */
+    private final Map<String, String> attemptNames = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
     private final Counter rejected;
@@ -86,19 +76,21 @@ final class MicrometerListener extends DbbrainEventListener {
 
     @Override
     public <T> Mono<T> call(Call call, Mono<T> execution) {
-        return observe(CALLS, call.action(),
-                callKeys.computeIfAbsent(call.action(), a -> KeyValues.of(RequestTags.ACTION, a)),
-                KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId()),
-                execution, null);
+        return observe(CALLS, call.action(), o -> o
+                .lowCardinalityKeyValue(RequestTags.ACTION, call.action())
+                .highCardinalityKeyValue(RequestTags.CALL_ID, call.id())
+                .highCardinalityKeyValue(RequestTags.INSTANCE_ID, call.instanceId()), execution, null);
     }
 
     @Override
     public <T> Mono<T> request(Attempt attempt, Mono<T> exchange, Function<? super T, String> requestId) {
         Call call = attempt.call();
-        AttemptNaming naming = attemptNaming.computeIfAbsent(call.action(), AttemptNaming::of);
-        return observe(REQUESTS, naming.contextualName(), attempt.number() == 0 ? naming.firstSend() : naming.resend(),
-                KeyValues.of(RequestTags.CALL_ID, call.id(), RequestTags.INSTANCE_ID, call.instanceId(),
-                        RequestTags.RESEND_COUNT, Integer.toString(attempt.number())),
+        return observe(REQUESTS, attemptNames.computeIfAbsent(call.action(), a -> a + " attempt"), o -> o
+                .lowCardinalityKeyValue(RequestTags.ACTION, call.action())
+                .lowCardinalityKeyValue(RequestTags.RESEND, RequestTags.resend(attempt.number()))
+                .highCardinalityKeyValue(RequestTags.CALL_ID, call.id())
+                .highCardinalityKeyValue(RequestTags.INSTANCE_ID, call.instanceId())
+                .highCardinalityKeyValue(RequestTags.RESEND_COUNT, Integer.toString(attempt.number())),
                 exchange, requestId);
     }
 
@@ -107,17 +99,17 @@ final class MicrometerListener extends DbbrainEventListener {
      * observation into the context of {@code source}: the attempts' observations nest under their call's, and the
      * HTTP client's under its attempt's. Stopped once, on the first of answer, error and cancel.
      *
+     * @param keys sets the observation's key values before it starts
      * @param requestId reads the {@code RequestId} of an answer, or {@code null} to record none from answers
      */
-    private <T> Mono<T> observe(String name, String contextualName, KeyValues low, KeyValues high, Mono<T> source,
+    private <T> Mono<T> observe(String name, String contextualName, Consumer<Observation> keys, Mono<T> source,
             Function<? super T, String> requestId) {
         return Mono.deferContextual(context -> {
             Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
             Observation observation = Observation.createNotStarted(name, observations)
                     .contextualName(contextualName)
-                    .parentObservation(parent)
-                    .lowCardinalityKeyValues(low)
-                    .highCardinalityKeyValues(high);
+                    .parentObservation(parent);
+            keys.accept(observation);
             observation.start();
             AtomicBoolean stopped = new AtomicBoolean();
             return source
