@@ -52,7 +52,8 @@ public final class LettuceClose {
      * @param bound how long to wait before completing without Lettuce
      * @param steps Lettuce's closing calls ({@code connection::closeAsync}, {@code client::shutdownAsync}); a step may
      *     block its thread before it returns its future
-     * @return completes when the steps have, or when {@code bound} has passed; never fails
+     * @return completes when the steps have, or when {@code bound} has passed; never fails (unless {@code timer}
+     *     refuses the timer, disposed)
      */
     public static Mono<Void> close(String what, Scheduler timer, Duration bound,
             List<? extends Callable<? extends CompletionStage<?>>> steps) {
