@@ -4,21 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
+import dev.dbbrain.reactive.emulator.RecordedRequest;
 import dev.dbbrain.reactive.internal.AttemptDeadline;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * What bounds one call against a hostile or broken server, each a reproduction of the pre-1.0 security review: a
@@ -29,7 +31,8 @@ class AttemptBoundsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Credentials TEMPORARY = Credentials.of("AKIDbounds", "bounds-secret-key", "bounds-token");
-    private static final String CREATED = "{\"Response\":{\"AsyncRequestId\":42,\"RequestId\":\"req-42\"}}";
+    private static final String CREATE = "CreateProxySessionKillTask";
+    private static final EmulatorAnswer CREATED = EmulatorAnswer.created(42).withRequestId("req-42");
 
     private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
 
@@ -45,16 +48,25 @@ class AttemptBoundsIT {
         return resource;
     }
 
-    private DbbrainClient.Builder clientFor(ScriptedServer server) {
+    /** An emulator that accepts {@link #TEMPORARY} (the token included) and answers every request with {@code answer}. */
+    private DbbrainEmulator answering(EmulatorAnswer answer) {
+        DbbrainEmulator emulator = closing(DbbrainEmulator.builder().temporaryCredentials(TEMPORARY.secretId(),
+                TEMPORARY.secretKey(), TEMPORARY.token().orElseThrow()).rateLimit(0).start());
+        emulator.dispatcher(request -> answer);
+        return emulator;
+    }
+
+    private DbbrainClient.Builder clientFor(DbbrainEmulator server) {
         return DbbrainClient.builder().endpoint(server.endpoint()).credentials(TEMPORARY)
                 .rateLimiter(RateLimiter.unlimited()).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
     }
 
-    /** Answers 200 with a long declared body, then one byte every 100 ms, for ever. */
-    private static Mono<Void> trickle(HttpServerResponse res) {
-        return res.header("Content-Type", "application/json").header("Content-Length", "100000")
-                .send(Flux.interval(Duration.ofMillis(100)).map(i -> res.alloc().buffer(1).writeByte(' ')))
-                .then();
+    /** Answers 200 with a long declared body, then one byte every 100 ms: far longer than any test waits. */
+    private static EmulatorAnswer trickle() {
+        byte[] spaces = new byte[100_000];
+        Arrays.fill(spaces, (byte) ' ');
+        return EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json", "Content-Length", "100000"),
+                spaces).trickled(1, Duration.ofMillis(100));
     }
 
     private static Throwable failure(Mono<?> call) {
@@ -63,11 +75,9 @@ class AttemptBoundsIT {
 
     @Test
     void aCreateWhoseAnswerTricklesInEndsAtTheResponseTimeoutAsAnAttemptTimeoutAndIsNotSentAgain() {
-        AtomicInteger requests = new AtomicInteger();
         // The first answer is a normal one, so that client and server are warm when the measured call starts.
-        ScriptedServer server = closing(ScriptedServer.start((req, res) -> requests.getAndIncrement() == 0
-                ? res.header("Content-Type", "application/json").sendString(Mono.just(CREATED)).then()
-                : trickle(res)));
+        DbbrainEmulator server = answering(trickle());
+        server.enqueue(CREATE, CREATED);
         // The reproduction: responseTimeout(2s), one byte a second kept a Create open past 60 s. Here a byte every
         // 100 ms, so the response timeout never fires; the attempt bound, by default the response timeout, does.
         DbbrainClient client = closing(clientFor(server).responseTimeout(Duration.ofSeconds(2)).build());
@@ -83,12 +93,12 @@ class AttemptBoundsIT {
             assertThat(e.getMessage()).contains("answer not complete within the attempt timeout of PT2S");
             assertThat(e.getCause()).isInstanceOf(AttemptDeadline.Expired.class);
         });
-        assertThat(server.received()).as("the outcome is unknown: never sent again").hasSize(2);
+        assertThat(server.requestCount()).as("the outcome is unknown: never sent again").isEqualTo(2);
     }
 
     @Test
     void aDescribeWhoseAnswerTricklesInIsRetriedLikeAnyTimeoutEachAttemptBoundedOnItsOwn() {
-        ScriptedServer server = closing(ScriptedServer.start((req, res) -> trickle(res)));
+        DbbrainEmulator server = answering(trickle());
         DbbrainClient client = closing(clientFor(server).responseTimeout(Duration.ofSeconds(5))
                 .attemptTimeout(Duration.ofMillis(500)).maxRetries(2).build());
         long t0 = System.nanoTime();
@@ -98,7 +108,7 @@ class AttemptBoundsIT {
 
         assertThat(error).isInstanceOf(DbbrainTransportException.class)
                 .hasMessageContaining("attempt timeout of PT0.5S");
-        assertThat(server.received()).hasSize(3);
+        assertThat(server.requestCount()).isEqualTo(3);
         assertThat(client.stats().retries()).isEqualTo(2);
         assertThat(took).as("three attempts of 0.5 s and two short backoffs").isBetween(Duration.ofMillis(1_500),
                 Duration.ofMillis(3_500));
@@ -106,7 +116,7 @@ class AttemptBoundsIT {
 
     @Test
     void aServerThatNeverAnswersIsStillReportedAsAResponseTimeout() {
-        ScriptedServer server = closing(ScriptedServer.start((req, res) -> Mono.never()));
+        DbbrainEmulator server = answering(EmulatorAnswer.noAnswer());
         DbbrainClient client = closing(clientFor(server).responseTimeout(Duration.ofMillis(300))
                 .attemptTimeout(Duration.ofMillis(300)).maxRetries(0).build());
         Throwable error = failure(client.describeProxySessionKillTasks(
@@ -118,8 +128,7 @@ class AttemptBoundsIT {
 
     @Test
     void theBoundOfOneExchangeNeverReachesTheNextOneOnTheSameConnection() {
-        ScriptedServer server = closing(ScriptedServer.start((req, res) -> Mono.delay(Duration.ofMillis(40))
-                .then(res.header("Content-Type", "application/json").sendString(Mono.just(CREATED)).then())));
+        DbbrainEmulator server = answering(CREATED.delayed(Duration.ofMillis(40)));
         DbbrainClient client = closing(clientFor(server).attemptTimeout(Duration.ofMillis(250)).maxRetries(0)
                 .build());
         // Twenty sequential calls on one pooled connection take far longer than one attempt's bound together.
@@ -131,11 +140,9 @@ class AttemptBoundsIT {
 
     @Test
     void aSuppliedClientThatFollowsRedirectsSendsNothingToTheTargetAndTheRedirectIsAnHttpError() {
-        ScriptedServer target = closing(ScriptedServer.start((req, res) -> res.header("Content-Type",
-                "application/json").sendString(Mono.just("{\"Response\":{\"AsyncRequestId\":1,\"RequestId\":"
-                        + "\"sink\"}}")).then()));
-        ScriptedServer origin = closing(ScriptedServer.start((req, res) -> res.status(307)
-                .header("Location", target.endpoint() + "/collect").send()));
+        DbbrainEmulator target = answering(EmulatorAnswer.created(1).withRequestId("sink"));
+        DbbrainEmulator origin = answering(EmulatorAnswer.raw(307, Map.of("Location", target.endpoint() + "/collect",
+                "Content-Length", "0"), new byte[0]));
         DbbrainClient client = closing(clientFor(origin).maxRetries(3)
                 .httpClient(HttpClient.create().followRedirect(true)).build());
 
@@ -145,16 +152,17 @@ class AttemptBoundsIT {
             assertThat(e.status()).isEqualTo(307);
             assertThat(e.isRetryable()).isFalse();
         });
-        assertThat(target.received()).as("neither the token nor the signed body left for the target").isEmpty();
-        assertThat(origin.received()).hasSize(1);
-        assertThat(new String(origin.received().get(0).body(), StandardCharsets.UTF_8)).contains("crs-1");
-        assertThat(origin.received().get(0).headers().get("X-TC-Token")).isEqualTo("bounds-token");
+        assertThat(target.requestCount()).as("neither the token nor the signed body left for the target").isZero();
+        assertThat(origin.requestCount()).isEqualTo(1);
+        RecordedRequest sent = origin.takeRequest(WAIT);
+        assertThat(new String(sent.body(), StandardCharsets.UTF_8)).contains("crs-1");
+        // The origin accepts the temporary key pair only with X-TC-Token: bounds-token (it never records the token).
+        assertThat(sent.signatureVerified()).as("signed, with X-TC-Token bounds-token").isTrue();
     }
 
     @Test
     void aCallerOutrunningTheLimiterIsRefusedAtOnceAndTheRefusalIsNeverRetried() {
-        ScriptedServer server = closing(ScriptedServer.start((req, res) -> res.header("Content-Type",
-                "application/json").sendString(Mono.just(CREATED)).then()));
+        DbbrainEmulator server = answering(CREATED);
         RateLimiter limiter = RateLimiter.builder().permitsPerSecond(2).burst(1).maxQueued(2).build();
         DbbrainClient client = closing(clientFor(server).rateLimiter(limiter).build());
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -175,7 +183,7 @@ class AttemptBoundsIT {
                     assertThat(c.action()).isEqualTo("CreateProxySessionKillTask");
                 }));
         assertThat(client.stats().retries()).isZero();
-        assertThat(server.received()).hasSize(3);
+        assertThat(server.requestCount()).isEqualTo(3);
         assertThat(limiter.state("CreateProxySessionKillTask").rejected()).isEqualTo(2);
     }
 

@@ -3,17 +3,19 @@ package dev.dbbrain.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
-import io.netty.channel.ChannelOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.test.StepVerifier;
 
 /**
@@ -24,16 +26,19 @@ class CallRetryIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Credentials CREDS = Credentials.of("AKIDretry", "retry-secret-key");
-    private static final String CREATED = "{\"Response\":{\"AsyncRequestId\":42,\"RequestId\":\"req-ok\"}}";
-    private static final String DESCRIBED = "{\"Response\":{\"Tasks\":[],\"TotalCount\":0,\"RequestId\":\"req-ok\"}}";
-    private static final String THROTTLED = "{\"Response\":{\"Error\":{\"Code\":\"RequestLimitExceeded\","
-            + "\"Message\":\"slow down\"},\"RequestId\":\"req-throttled\"}}";
-    private static final String AUTH = "{\"Response\":{\"Error\":{\"Code\":\"AuthFailure.SignatureFailure\","
-            + "\"Message\":\"no\"},\"RequestId\":\"req-auth\"}}";
-    private static final String EXPIRED = "{\"Response\":{\"Error\":{\"Code\":\"AuthFailure.SignatureExpire\","
-            + "\"Message\":\"expired\"},\"RequestId\":\"req-expired\"}}";
+    private static final String CREATE = "CreateProxySessionKillTask";
+    private static final String DESCRIBE = "DescribeProxySessionKillTasks";
+    private static final EmulatorAnswer CREATED = EmulatorAnswer.created(42).withRequestId("req-ok");
+    private static final EmulatorAnswer THROTTLED = EmulatorAnswer.error("RequestLimitExceeded", "slow down")
+            .withRequestId("req-throttled");
+    private static final EmulatorAnswer AUTH = EmulatorAnswer.error("AuthFailure.SignatureFailure", "no")
+            .withRequestId("req-auth");
+    private static final EmulatorAnswer EXPIRED = EmulatorAnswer.error("AuthFailure.SignatureExpire", "expired")
+            .withRequestId("req-expired");
+    /** The emulator's clock in the clock-skew tests: its answers carry {@code Date: Tue, 01 Dec 2026 10:00:00 GMT}. */
+    private static final Instant SERVER_TIME = Instant.parse("2026-12-01T10:00:00Z");
 
-    private ScriptedServer server;
+    private DbbrainEmulator server;
     private DbbrainClient client;
     private final RateLimiter limiter = RateLimiter.builder().permitsPerSecond(1000).burst(10).build();
 
@@ -47,40 +52,42 @@ class CallRetryIT {
         }
     }
 
-    /** A server answering the n-th request (from 0) with {@code script.get(min(n, last))}. */
-    private void script(List<Answer> script) {
-        AtomicInteger n = new AtomicInteger();
-        server = ScriptedServer.start((req, res) -> script.get(Math.min(n.getAndIncrement(), script.size() - 1))
-                .answer(req, res));
+    /**
+     * An emulator answering the n-th request of {@code action} (from 0) with {@code script[min(n, last)]}, and a
+     * client for it; both on the system clock.
+     */
+    private void script(String action, EmulatorAnswer... script) {
+        start(Clock.systemUTC(), Clock.systemUTC());
+        enqueue(action, script);
+    }
+
+    /** Queues the answers and repeats the last one for ever after. */
+    private void enqueue(String action, EmulatorAnswer... script) {
+        server.enqueue(action, script);
+        EmulatorAnswer last = script[script.length - 1];
+        server.dispatcher(request -> last);
+    }
+
+    private void start(Clock serverClock, Clock clientClock) {
+        server = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey()).clock(serverClock)
+                .rateLimit(0).start();
         client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS).rateLimiter(limiter)
-                .maxRetries(3).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build();
+                .clock(clientClock).maxRetries(3).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).build();
     }
 
-    @FunctionalInterface
-    private interface Answer {
-        Mono<Void> answer(HttpServerRequest req, HttpServerResponse res);
+    /** The emulator on {@link #SERVER_TIME}, the client ten minutes behind it: its first signature has expired. */
+    private void startTenMinutesBehindTheServer() {
+        start(Clock.fixed(SERVER_TIME, ZoneOffset.UTC),
+                Clock.fixed(SERVER_TIME.minus(Duration.ofMinutes(10)), ZoneOffset.UTC));
     }
 
-    private static Answer json(String body) {
-        return (req, res) -> res.header("Content-Type", "application/json").sendString(Mono.just(body)).then();
+    private static EmulatorAnswer status(int code) {
+        return EmulatorAnswer.httpStatus(code, "text/html", "<html>gateway</html>");
     }
 
-    private static Answer json(String body, String date) {
-        return (req, res) -> res.header("Content-Type", "application/json").header("Date", date)
-                .sendString(Mono.just(body)).then();
-    }
-
-    private static Answer status(int code) {
-        return (req, res) -> res.status(code).header("Content-Type", "text/html")
-                .sendString(Mono.just("<html>gateway</html>")).then();
-    }
-
-    /** Reads the request, then resets the connection: the request certainly reached the server. */
-    private static Answer reset() {
-        return (req, res) -> Mono.fromRunnable(() -> req.withConnection(c -> {
-            c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            c.channel().close();
-        }));
+    /** HTTP 200 with a JSON Content-Type and this body, which need not be an envelope. */
+    private static EmulatorAnswer json(String body) {
+        return EmulatorAnswer.httpStatus(200, "application/json", body);
     }
 
     private Mono<CreateProxySessionKillTaskResponse> create() {
@@ -93,42 +100,42 @@ class CallRetryIT {
 
     @Test
     void describeIsRetriedThroughGatewayErrorsResetsAndGarbledAnswers() {
-        script(List.of(status(502), reset(), json("{not json"), json(DESCRIBED)));
+        script(DESCRIBE, status(502), EmulatorAnswer.reset(), json("{not json"), EmulatorAnswer.tasks());
         StepVerifier.create(describe()).expectNextCount(1).expectComplete().verify(WAIT);
-        assertThat(server.received()).hasSize(4);
+        assertThat(server.requestCount()).isEqualTo(4);
         assertThat(client.stats().retries()).isEqualTo(3);
     }
 
     @Test
     void describeGivesUpWithTheLastErrorWhenTheBudgetRunsOut() {
-        script(List.of(status(503)));
+        script(DESCRIBE, status(503));
         StepVerifier.create(describe())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainHttpException.class))
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(4);
+        assertThat(server.requestCount()).isEqualTo(4);
     }
 
     @Test
     void aCreateThatMayHaveReachedTheServiceIsNeverSentAgain() {
-        for (Answer ambiguous : List.of(status(502), reset(), json("{not json"))) {
-            script(List.of(ambiguous, json(CREATED)));
+        for (EmulatorAnswer ambiguous : List.of(status(502), EmulatorAnswer.reset(), json("{not json"))) {
+            script(CREATE, ambiguous, CREATED);
             StepVerifier.create(create())
                     .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainException.class)
                             .extracting(x -> ((DbbrainException) x).isRetryable()).isEqualTo(true))
                     .verify(WAIT);
-            assertThat(server.received()).as("requests after %s", ambiguous).hasSize(1);
+            assertThat(server.requestCount()).as("requests after %s", ambiguous).isEqualTo(1);
             tearDown();
         }
     }
 
     @Test
     void aThrottledCreateIsSentAgainAndSlowsTheLimiterDown() {
-        script(List.of(json(THROTTLED), json(THROTTLED), json(CREATED)));
+        script(CREATE, THROTTLED, THROTTLED, CREATED);
         StepVerifier.create(create())
                 .assertNext(r -> assertThat(r.asyncRequestId()).isEqualTo(42))
                 .expectComplete()
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(3);
+        assertThat(server.requestCount()).isEqualTo(3);
         assertThat(client.stats().throttled()).isEqualTo(2);
         assertThat(limiter.state("CreateProxySessionKillTask").throttles()).isEqualTo(2);
         assertThat(limiter.state("CreateProxySessionKillTask").permitsPerSecond()).isLessThan(1000);
@@ -136,17 +143,17 @@ class CallRetryIT {
 
     @Test
     void aThrottlingErrorReachesTheCallerOnlyWhenTheRetriesAreSpent() {
-        script(List.of(json(THROTTLED)));
+        script(DESCRIBE, THROTTLED);
         StepVerifier.create(describe())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(DbbrainApiException.class,
                         a -> assertThat(a.category()).isEqualTo(ErrorCategory.THROTTLED)))
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(4);
+        assertThat(server.requestCount()).isEqualTo(4);
     }
 
     @Test
     void otherErrorsSurfaceAtOnceTypedWithCodeAndRequestId() {
-        script(List.of(json(AUTH), json(DESCRIBED)));
+        script(DESCRIBE, AUTH, EmulatorAnswer.tasks());
         StepVerifier.create(describe())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(DbbrainApiException.class, a -> {
                     assertThat(a.code()).isEqualTo("AuthFailure.SignatureFailure");
@@ -154,30 +161,37 @@ class CallRetryIT {
                     assertThat(a.action()).isEqualTo("DescribeProxySessionKillTasks");
                 }))
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(1);
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test
     void signatureExpiredIsRetriedOnceWithTheServersClock() {
-        script(List.of(json(EXPIRED, "Tue, 01 Dec 2026 10:00:00 GMT"), json(CREATED)));
+        // Nothing scripted: the emulator itself refuses the first signature, ten minutes old, with its Date.
+        startTenMinutesBehindTheServer();
         StepVerifier.create(create()).expectNextCount(1).expectComplete().verify(WAIT);
-        assertThat(server.received()).hasSize(2);
-        assertThat(server.received().get(1).headers().get("X-TC-Timestamp"))
-                .isEqualTo(Long.toString(java.time.Instant.parse("2026-12-01T10:00:00Z").getEpochSecond()));
+        assertThat(server.requestCount()).isEqualTo(2);
+        assertThat(server.takeRequest(WAIT).signatureVerified()).as("ten minutes off: refused").isFalse();
+        assertThat(server.takeRequest(WAIT).timestamp()).contains(SERVER_TIME);
         assertThat(client.stats().clockCorrections()).isEqualTo(1);
     }
 
     @Test
     void signatureExpiredTwiceOrWithoutADateReachesTheCaller() {
-        script(List.of(json(EXPIRED, "Tue, 01 Dec 2026 10:00:00 GMT")));
+        // Refused by the emulator, then, on the server's clock, refused again by the script (with the same Date).
+        startTenMinutesBehindTheServer();
+        enqueue(CREATE, EXPIRED);
         StepVerifier.create(create())
                 .expectErrorSatisfies(e -> assertThat(((DbbrainApiException) e).code())
                         .isEqualTo("AuthFailure.SignatureExpire"))
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(2);
+        assertThat(server.requestCount()).isEqualTo(2);
         tearDown();
-        script(List.of(json(EXPIRED)));
+        // A raw answer carries no Date header: nothing to correct the clock with.
+        byte[] expired = ("{\"Response\":{\"Error\":{\"Code\":\"AuthFailure.SignatureExpire\",\"Message\":"
+                + "\"expired\"},\"RequestId\":\"req-expired\"}}").getBytes(StandardCharsets.UTF_8);
+        script(CREATE, EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json",
+                "Content-Length", Integer.toString(expired.length)), expired));
         StepVerifier.create(create()).expectError(DbbrainApiException.class).verify(WAIT);
-        assertThat(server.received()).hasSize(1);
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 }

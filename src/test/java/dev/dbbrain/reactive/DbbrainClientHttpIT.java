@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbbrain.reactive.auth.Credentials;
-import dev.dbbrain.reactive.internal.Tc3Signer;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
+import dev.dbbrain.reactive.emulator.RecordedRequest;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -17,24 +17,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.test.StepVerifier;
 
-/** The client against a scripted real server: what goes on the wire, and every HTTP-level failure mapped. */
+/**
+ * The client against the scripted emulator: what goes on the wire (recorded by the emulator, whose signature check
+ * is the client's proof of signing exactly what it sent), and every HTTP-level failure mapped.
+ */
 class DbbrainClientHttpIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String CREATED = "{\"Response\":{\"AsyncRequestId\":42,\"RequestId\":\"req-42\"}}";
+    private static final EmulatorAnswer CREATED = EmulatorAnswer.created(42).withRequestId("req-42");
     private static final Credentials CREDS = Credentials.of("AKIDtest", "test-secret-key", "test-token");
 
-    private ScriptedServer server;
+    private DbbrainEmulator server;
     private DbbrainClient client;
 
     @AfterEach
@@ -47,21 +49,35 @@ class DbbrainClientHttpIT {
         }
     }
 
-    private DbbrainClient.Builder clientFor(ScriptedServer s) {
+    private DbbrainClient.Builder clientFor(DbbrainEmulator s) {
         // One request per call, unthrottled by the client: these tests look at how single answers are read.
         return DbbrainClient.builder().endpoint(s.endpoint()).credentials(CREDS).maxRetries(0)
                 .rateLimiter(RateLimiter.unlimited());
     }
 
-    private static ScriptedServer answering(int status, String contentType, String body) {
-        return ScriptedServer.start((req, res) -> res.status(status).header("Content-Type", contentType)
-                .sendString(Mono.just(body)).then());
+    /**
+     * An emulator that accepts {@link #CREDS} (the token included; the Host exactly as signed) and answers every
+     * request that passes with {@code answer}.
+     */
+    private static DbbrainEmulator answering(EmulatorAnswer answer) {
+        return answering(answer, Clock.systemUTC());
+    }
+
+    private static DbbrainEmulator answering(EmulatorAnswer answer, Clock clock) {
+        DbbrainEmulator emulator = DbbrainEmulator.builder().temporaryCredentials(CREDS.secretId(), CREDS.secretKey(),
+                CREDS.token().orElseThrow()).clock(clock).strictHostMatching(true).rateLimit(0).start();
+        emulator.dispatcher(request -> answer);
+        return emulator;
+    }
+
+    private static DbbrainEmulator answering(int status, String contentType, String body) {
+        return answering(EmulatorAnswer.httpStatus(status, contentType, body));
     }
 
     @Test
     void sentHeadersAreExactlyWhatWasSignedIncludingHostWithPort() {
-        server = answering(200, "application/json", CREATED);
         Clock clock = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
+        server = answering(CREATED, clock);
         client = clientFor(server).clock(clock).region("ap-guangzhou").language(Language.EN_US).build();
 
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-abcd1234")))
@@ -71,52 +87,51 @@ class DbbrainClientHttpIT {
                 })
                 .verifyComplete();
 
-        ScriptedServer.Received sent = server.received().get(0);
-        HttpHeaders h = sent.headers();
+        assertThat(server.requestCount()).isEqualTo(1);
+        RecordedRequest sent = server.takeRequest(WAIT);
         String host = server.endpoint().substring("http://".length());
-        assertThat(h.get("Host")).isEqualTo(host);
-        assertThat(h.get("Content-Type")).isEqualTo("application/json; charset=utf-8");
-        assertThat(h.get("X-TC-Action")).isEqualTo("CreateProxySessionKillTask");
-        assertThat(h.get("X-TC-Version")).isEqualTo("2021-05-27");
-        assertThat(h.get("X-TC-Timestamp")).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
-        assertThat(h.get("X-TC-Region")).isEqualTo("ap-guangzhou");
-        assertThat(h.get("X-TC-Language")).isEqualTo("en-US");
-        assertThat(h.get("X-TC-Token")).isEqualTo("test-token");
-        assertThat(h.get("X-TC-RequestClient")).isEqualTo("dbbrain-reactive/" + DbbrainClient.version())
-                .doesNotContain("${");
+        assertThat(sent.header("Host")).contains(host);
+        assertThat(sent.header("Content-Type")).contains("application/json; charset=utf-8");
+        assertThat(sent.header("X-TC-Action")).contains("CreateProxySessionKillTask");
+        assertThat(sent.header("X-TC-Version")).contains("2021-05-27");
+        assertThat(sent.header("X-TC-Timestamp")).contains(Long.toString(clock.instant().getEpochSecond()));
+        assertThat(sent.header("X-TC-Region")).contains("ap-guangzhou");
+        assertThat(sent.header("X-TC-Language")).contains("en-US");
+        assertThat(sent.header("X-TC-RequestClient")).contains("dbbrain-reactive/" + DbbrainClient.version())
+                .hasValueSatisfying(v -> assertThat(v).doesNotContain("${"));
         assertThat(new String(sent.body(), StandardCharsets.UTF_8))
                 .isEqualTo("{\"InstanceId\":\"crs-abcd1234\",\"Product\":\"redis\"}");
 
-        TreeMap<String, String> signed = new TreeMap<>();
-        signed.put("content-type", h.get("Content-Type"));
-        signed.put("host", h.get("Host"));
-        long ts = clock.instant().getEpochSecond();
-        String date = Tc3Signer.utcDate(ts);
-        String signature = Tc3Signer.signature("test-secret-key", date, "dbbrain",
-                Tc3Signer.stringToSign(ts, date, "dbbrain", Tc3Signer.canonicalRequest(signed, sent.body())));
-        assertThat(h.get("Authorization")).isEqualTo(Tc3Signer.authorizationHeader("AKIDtest", date, "dbbrain",
-                "content-type;host", signature));
+        // The Authorization: TC3-HMAC-SHA256 by AKIDtest over exactly content-type and host, which the emulator
+        // recomputed from the headers and body it received, the Host as received (strict host matching), with
+        // the credential scope 2026-11-28/dbbrain/tc3_request; and X-TC-Token test-token, which it requires of
+        // this temporary key pair. It records neither the signature nor the token.
+        assertThat(sent.secretId()).contains("AKIDtest");
+        assertThat(sent.signatureMethod()).contains("TC3-HMAC-SHA256");
+        assertThat(sent.signedHeaders()).containsExactly("content-type", "host");
+        assertThat(sent.signatureVerified()).isTrue();
     }
 
     @Test
     void actionHeaderIsSignedWhenAsked() {
-        server = answering(200, "application/json", CREATED);
+        server = answering(CREATED);
         client = clientFor(server).signActionHeader(true).build();
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-abcd1234")))
                 .expectNextCount(1).verifyComplete();
-        assertThat(server.received().get(0).headers().get("Authorization"))
-                .contains("SignedHeaders=content-type;host;x-tc-action");
+        RecordedRequest sent = server.takeRequest(WAIT);
+        assertThat(sent.signedHeaders()).containsExactly("content-type", "host", "x-tc-action");
+        assertThat(sent.signatureVerified()).isTrue();
     }
 
     @Test
     void callsAreColdAndEachSubscriptionSendsOneRequest() {
-        server = answering(200, "application/json", CREATED);
+        server = answering(CREATED);
         client = clientFor(server).build();
         Mono<CreateProxySessionKillTaskResponse> create =
                 client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-abcd1234"));
-        assertThat(server.received()).isEmpty();
+        assertThat(server.requestCount()).isZero();
         StepVerifier.create(create.repeat(2)).expectNextCount(3).verifyComplete();
-        assertThat(server.received()).hasSize(3);
+        assertThat(server.requestCount()).isEqualTo(3);
     }
 
     @Test
@@ -146,8 +161,9 @@ class DbbrainClientHttpIT {
 
     @Test
     void chunkedBodyPastTheCapIsCutOffWhileStreaming() {
-        server = ScriptedServer.start((req, res) -> res.header("Content-Type", "application/json")
-                .sendString(Flux.range(0, 10_000).map(i -> "0123456789abcdef".repeat(64))).then());
+        // Ten million bytes, with no Content-Length: sent with chunked transfer coding, in pieces.
+        server = answering(EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json"),
+                "0123456789abcdef".repeat(64 * 10_000).getBytes(StandardCharsets.US_ASCII)));
         client = clientFor(server).maxResponseSize(64 * 1024).build();
         StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainDecodingException.class)
@@ -157,7 +173,7 @@ class DbbrainClientHttpIT {
 
     @Test
     void serverThatNeverAnswersEndsInATransportTimeout() {
-        server = ScriptedServer.start((req, res) -> Mono.never());
+        server = answering(EmulatorAnswer.noAnswer());
         client = clientFor(server).responseTimeout(Duration.ofMillis(300)).build();
         StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainTransportException.class)
@@ -167,9 +183,9 @@ class DbbrainClientHttpIT {
 
     @Test
     void responseThatStallsMidBodyEndsInATransportTimeout() {
-        server = ScriptedServer.start((req, res) -> res.header("Content-Type", "application/json")
-                .header("Content-Length", "1000")
-                .sendString(Flux.concat(Mono.just("{\"Response\":{\"Tasks\":["), Mono.never())).then());
+        // A thousand bytes declared, 23 sent: the body stalls.
+        server = answering(EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json", "Content-Length", "1000"),
+                "{\"Response\":{\"Tasks\":[".getBytes(StandardCharsets.UTF_8)));
         client = clientFor(server).responseTimeout(Duration.ofMillis(300)).build();
         StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
                 .expectError(DbbrainTransportException.class)
@@ -200,7 +216,7 @@ class DbbrainClientHttpIT {
 
     @Test
     void connectionClosedBeforeTheAnswerBecomesTransportException() {
-        server = ScriptedServer.start((req, res) -> res.withConnection(c -> c.channel().close()).then());
+        server = answering(EmulatorAnswer.disconnect());
         client = clientFor(server).build();
         StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
                 .expectError(DbbrainTransportException.class)
@@ -209,7 +225,7 @@ class DbbrainClientHttpIT {
 
     @Test
     void missingCredentialsFailTheCallWithoutSendingAnything() {
-        server = answering(200, "application/json", CREATED);
+        server = answering(CREATED);
         client = DbbrainClient.builder().endpoint(server.endpoint()).credentialsProvider(
                 () -> Mono.error(new DbbrainCredentialsException("nothing here"))).build();
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
@@ -218,7 +234,7 @@ class DbbrainClientHttpIT {
         StepVerifier.create(empty.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
                 .expectError(DbbrainCredentialsException.class).verify(WAIT);
         empty.close();
-        assertThat(server.received()).isEmpty();
+        assertThat(server.requestCount()).isZero();
     }
 
     @Test
@@ -232,7 +248,7 @@ class DbbrainClientHttpIT {
 
     @Test
     void closeReleasesTheOwnedPoolButNeverASuppliedClient() {
-        server = answering(200, "application/json", CREATED);
+        server = answering(CREATED);
         AtomicInteger disposed = new AtomicInteger();
         ConnectionProvider userPool = ConnectionProvider.create("user-pool", 4);
         HttpClient userHttp = HttpClient.create(userPool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000);

@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.internal.HandledConnectionErrors;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Handler;
@@ -23,8 +25,6 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.test.StepVerifier;
@@ -58,7 +58,8 @@ class HandledConnectionErrorsIT {
     };
     private Level savedLevel;
     private DbbrainEmulator emulator;
-    private ScriptedServer server;
+    /** An emulator that answers every request with a scripted failure. */
+    private DbbrainEmulator server;
     private DbbrainClient client;
     private int port;
 
@@ -106,18 +107,24 @@ class HandledConnectionErrorsIT {
 
     @Test
     void aResponseTimeoutFailsTheCallWithoutAWarning() {
-        server = ScriptedServer.start((req, res) -> Mono.never());
+        server = answering(EmulatorAnswer.noAnswer());
 
         assertEndsAsAQuietTimeout("crs-quiet002");
     }
 
     @Test
     void aBodyThatStallsMidWayFailsTheCallAsATimeoutNotAsATruncatedBody() {
-        server = ScriptedServer.start((req, res) -> res.header("Content-Type", "application/json")
-                .header("Content-Length", "1000")
-                .sendString(Flux.concat(Mono.just("{\"Response\":{\"Tasks\":["), Mono.never())).then());
+        // A thousand bytes declared, 23 sent: the body stalls.
+        server = answering(EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json", "Content-Length", "1000"),
+                "{\"Response\":{\"Tasks\":[".getBytes(StandardCharsets.UTF_8)));
 
         assertEndsAsAQuietTimeout("crs-quiet004");
+    }
+
+    private static DbbrainEmulator answering(EmulatorAnswer answer) {
+        DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey()).start();
+        emulator.dispatcher(request -> answer);
+        return emulator;
     }
 
     /** A Describe to {@link #server} with a 200 ms response timeout: three timed-out attempts, no warning. */

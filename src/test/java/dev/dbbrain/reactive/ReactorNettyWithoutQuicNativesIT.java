@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
-import dev.dbbrain.reactive.testing.ScriptedServer;
-import dev.dbbrain.reactive.testing.SelfSignedCertificate;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -50,23 +46,28 @@ class ReactorNettyWithoutQuicNativesIT {
     }
 
     @Test
-    void callsOverTlsWithoutQuic(@TempDir Path dir) throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
-        HttpClient trusting = HttpClient.create().secure(spec -> {
-            try {
-                spec.sslContext(SslContextBuilder.forClient().trustManager(certificate.certificate()).build());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try (ScriptedServer server = ScriptedServer.startTls(certificate.serverContext(), (req, res) -> res
-                .header("Content-Type", "application/json")
-                .sendString(Mono.just("{\"Response\":{\"AsyncRequestId\":7,\"RequestId\":\"no-quic\"}}")).then());
+    void callsOverTlsWithoutQuic() {
+        try (DbbrainEmulator server = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey())
+                .tls(true).start();
                 DbbrainClient client = DbbrainClient.builder().endpoint(server.endpoint()).credentials(CREDS)
-                        .httpClient(trusting).build()) {
+                        .httpClient(trusting(server)).build()) {
+            assertThat(server.endpoint()).startsWith("https://");
+            server.enqueue("CreateProxySessionKillTask", EmulatorAnswer.created(7).withRequestId("no-quic"));
             CreateProxySessionKillTaskResponse created = client.createProxySessionKillTask(
                     CreateProxySessionKillTaskRequest.of("crs-noquic02")).block(WAIT);
             assertThat(created.asyncRequestId()).isEqualTo(7);
         }
+    }
+
+    /** A client that trusts the certificate the emulator made at its start, and only it. */
+    private static HttpClient trusting(DbbrainEmulator emulator) {
+        return HttpClient.create().secure(spec -> {
+            try {
+                spec.sslContext(SslContextBuilder.forClient().trustManager(emulator.certificate().orElseThrow())
+                        .build());
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

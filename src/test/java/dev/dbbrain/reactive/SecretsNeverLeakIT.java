@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
+import dev.dbbrain.reactive.emulator.RecordedRequest;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
+import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -168,7 +171,9 @@ class SecretsNeverLeakIT {
                 .stepDuration(Duration.ofMillis(20)).rateLimit(20)
                 .fault502(0.06).faultReset(0.06).faultMalformed(0.06).faultInternalError(0.06).faultThrottle(0.06)
                 .start();
-                ScriptedServer silent = ScriptedServer.start((req, res) -> Mono.never())) {
+                DbbrainEmulator silent = DbbrainEmulator.builder()
+                        .temporaryCredentials(temporary.secretId(), temporary.secretKey(), TOKEN).start()) {
+            silent.dispatcher(request -> EmulatorAnswer.noAnswer());
             seen.add(emulator);
             DbbrainClient.Builder base = DbbrainClient.builder().endpoint(emulator.endpoint())
                     .rateLimiter(RateLimiter.unlimited()).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(40))
@@ -217,6 +222,15 @@ class SecretsNeverLeakIT {
                 client.close();
             }
             seen.add(emulator.stats());
+            // What the emulators recorded of every request: a recording may be printed or logged.
+            for (DbbrainEmulator server : List.of(emulator, silent)) {
+                seen.add(server);
+                for (Optional<RecordedRequest> r = server.pollRequest(); r.isPresent(); r = server.pollRequest()) {
+                    seen.add(r.get());
+                    seen.add(new String(r.get().body(), StandardCharsets.UTF_8));
+                    seen.add(r.get().header("Content-Type").orElse(""));
+                }
+            }
             seen.addAll(List.of(permanent, temporary, CredentialsProvider.of(temporary), base,
                     CredentialsProvider.defaultChain(), WatchOptions.defaults()));
         }

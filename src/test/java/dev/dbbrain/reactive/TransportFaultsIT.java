@@ -4,24 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.LossyProxy;
-import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.test.StepVerifier;
 import reactor.test.subscriber.TestSubscriber;
 
@@ -36,13 +36,13 @@ class TransportFaultsIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Credentials CREDS = Credentials.of("AKIDtransport", "transport-key");
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(300);
-    private static final String RUNNING = "{\"Response\":{\"RequestId\":\"req-running\",\"TotalCount\":1,\"Tasks\":[{"
-            + "\"AsyncRequestId\":7,\"InstanceId\":\"crs-stall001\",\"TaskStatus\":\"running\",\"Progress\":33,"
-            + "\"CreateTime\":\"2026-11-28T10:00:00+08:00\",\"StartTime\":\"2026-11-28T10:00:01+08:00\","
-            + "\"InstProxyList\":[\"p1\",\"p2\",\"p3\"],\"InstProxyCount\":3,\"FinishedProxyList\":[\"p1\"],"
-            + "\"FailedProxyList\":[]}]}}";
+    private static final EmulatorAnswer RUNNING = EmulatorAnswer.tasks(new TaskInfo(7, "crs-stall001", "running",
+            33, List.of("p1", "p2", "p3"), 3, List.of("p1"), List.of(),
+            Optional.of(Instant.parse("2026-11-28T02:00:00Z")), Optional.of(Instant.parse("2026-11-28T02:00:01Z")),
+            Optional.empty())).withRequestId("req-running");
 
-    private ScriptedServer server;
+    /** An emulator that answers every request with a scripted failure, after what was queued. */
+    private DbbrainEmulator server;
     private DbbrainEmulator emulator;
     private LossyProxy front;
     private DbbrainClient client;
@@ -64,13 +64,21 @@ class TransportFaultsIT {
     enum Silence {
         NEVER_ANSWERS, STALLS_MID_BODY;
 
-        Mono<Void> answer(HttpServerResponse res) {
+        /** Never a byte, or two thousand bytes declared and 23 sent. */
+        EmulatorAnswer answer() {
             if (this == NEVER_ANSWERS) {
-                return Mono.never();
+                return EmulatorAnswer.noAnswer();
             }
-            return res.header("Content-Type", "application/json").header("Content-Length", "2000")
-                    .sendString(Flux.concat(Mono.just("{\"Response\":{\"Tasks\":["), Mono.never())).then();
+            return EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json", "Content-Length", "2000"),
+                    "{\"Response\":{\"Tasks\":[".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private static DbbrainEmulator answering(EmulatorAnswer answer) {
+        DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(CREDS.secretId(), CREDS.secretKey())
+                .rateLimit(0).start();
+        emulator.dispatcher(request -> answer);
+        return emulator;
     }
 
     private DbbrainClient.Builder clientFor(String endpoint) {
@@ -81,7 +89,7 @@ class TransportFaultsIT {
     @ParameterizedTest
     @EnumSource(Silence.class)
     void aDescribeGivesUpAfterItsRetriesWithATimeoutAndACreateIsSentOnce(Silence silence) {
-        server = ScriptedServer.start((req, res) -> silence.answer(res));
+        server = answering(silence.answer());
         client = clientFor(server.endpoint()).maxRetries(3).build();
         long t0 = System.nanoTime();
         StepVerifier.create(client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-1", 1L)))
@@ -91,7 +99,7 @@ class TransportFaultsIT {
                 .verify(WAIT);
         // Each of the four attempts waited its full response timeout: none hung, none was cut short.
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(4 * RESPONSE_TIMEOUT.toNanos());
-        assertThat(server.received()).hasSize(4);
+        assertThat(server.requestCount()).isEqualTo(4);
 
         StepVerifier.create(client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-1")))
                 .expectErrorSatisfies(e -> {
@@ -100,16 +108,14 @@ class TransportFaultsIT {
                     assertThat(((DbbrainTransportException) e).requestSent()).isTrue();
                 })
                 .verify(WAIT);
-        assertThat(server.received()).hasSize(5);
+        assertThat(server.requestCount()).isEqualTo(5);
     }
 
     @ParameterizedTest
     @EnumSource(Silence.class)
     void aWatchWhoseServerFallsSilentEndsWithPollFailedAndTheLastStateSeen(Silence silence) {
-        AtomicInteger n = new AtomicInteger();
-        server = ScriptedServer.start((req, res) -> n.getAndIncrement() == 0
-                ? res.header("Content-Type", "application/json").sendString(Mono.just(RUNNING)).then()
-                : silence.answer(res));
+        server = answering(silence.answer());
+        server.enqueue("DescribeProxySessionKillTasks", RUNNING);
         client = clientFor(server.endpoint()).maxRetries(2).build();
         StepVerifier.create(client.watch("crs-stall001", 7, WatchOptions.defaults().pollInterval(
                         Duration.ofMillis(50))))
@@ -123,7 +129,7 @@ class TransportFaultsIT {
                 })
                 .verify(WAIT);
         // The first poll, then one that failed three times (two retries).
-        assertThat(server.received()).hasSize(4);
+        assertThat(server.requestCount()).isEqualTo(4);
         KillWorkload.awaitIdle(client);
     }
 

@@ -72,6 +72,8 @@ record EmulatorCommand(Cli cli) implements Command {
         DbbrainEmulator.Builder builder = Cli.emulatorBuilder(args, 0, 500).warmUpRequests(500)
                 .credentials(credentials.secretId(), credentials.secretKey())
                 .strictHostMatching(args.flag("strict-host"))
+                // Nobody can take recorded requests out of this process: keep none.
+                .maxRecordedRequests(0)
                 .tls(tls);
         try {
             builder.tlsHostNames(hostNames.toArray(new String[0]));

@@ -36,6 +36,11 @@ enum Action {
         return version;
     }
 
+    /** Every action's API name, for messages. */
+    static java.util.List<String> apiNames() {
+        return java.util.Arrays.stream(values()).map(Action::apiName).toList();
+    }
+
     /** The action with this exact (case-sensitive, like the service) name, if any. */
     static Optional<Action> byApiName(String name) {
         for (Action action : values()) {

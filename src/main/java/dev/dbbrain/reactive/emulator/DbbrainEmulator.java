@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -55,6 +56,15 @@ import reactor.netty.resources.LoopResources;
  * valid for {@code DurationSeconds} on the emulator's clock, which the emulator then accepts with
  * {@code X-TC-Token} until they expire ({@code AuthFailure.TokenFailure} afterwards).
  *
+ * <p><b>Scripting.</b> A test can say what the next requests get instead, per action, and see what its client
+ * sent, in the manner of OkHttp's {@code MockWebServer}: {@link #enqueue(String, EmulatorAnswer...)} queues
+ * {@link EmulatorAnswer answers} (an API error, a {@code TaskInfo} state, an HTTP status, a delay, a reset, a body
+ * that trickles in, raw bytes), {@link #dispatcher(Function)} answers what the queues do not, and
+ * {@link #takeRequest(Duration)} hands out each {@link RecordedRequest} received (action, decoded fields,
+ * SecretId, whether its signature verified; never a secret). Scripted answers only ever answer requests that pass
+ * the real authentication. A request nothing scripted is served as usual, or, with
+ * {@link Builder#strictScripting(boolean)}, answered with an error the test sees.
+ *
  * <p>Example:
  * <pre>{@code
  * try (DbbrainEmulator emulator = DbbrainEmulator.builder()
@@ -87,6 +97,8 @@ public final class DbbrainEmulator implements AutoCloseable {
     private final TrafficRecorder traffic;
     private final TaskBook tasks;
     private final List<String> secretIds;
+    private final Script script;
+    private final RequestLog log;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private DbbrainEmulator(EmulatorSettings settings) {
@@ -95,14 +107,18 @@ public final class DbbrainEmulator implements AutoCloseable {
         this.secretIds = List.copyOf(settings.credentials().keySet());
         Random random = new Random(settings.seed());
         this.tasks = new TaskBook(random, settings.proxyFailureProbability(), settings.stepDuration().toMillis());
-        KillTaskService service = new KillTaskService(new InstanceCatalog(settings.proxies()), tasks,
-                new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat())), settings.maxAsyncRequestIds());
+        InstanceCatalog instances = new InstanceCatalog(settings.proxies());
+        TaskInfoJson taskInfo = new TaskInfoJson(TimeFormat.of(settings.legacyTimeFormat()));
+        KillTaskService service = new KillTaskService(instances, tasks, taskInfo, settings.maxAsyncRequestIds());
         CredentialStore credentials = new CredentialStore(settings.credentials());
         ApiProcessor processor = new ApiProcessor(clock,
                 new RequestAuthenticator(credentials, new HostMatch(settings.strictHostMatching())),
                 new ActionRateLimit(settings.rateLimit()), service, new StsService(credentials));
+        this.script = new Script(settings.strictScripting());
+        this.log = new RequestLog(settings.maxRecordedRequests());
         EmulatorHandler handler = new EmulatorHandler(clock, traffic, new FaultInjector(settings.faults(), random),
-                processor, () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
+                processor, script, log, new ScriptedReplies(tasks, instances, taskInfo),
+                () -> StatsJson.write(stats()), settings.latency(), settings.scheduler());
         warmUp();
         this.tls = settings.tls() ? EmulatorCertificate.generate(certificateNames(settings)) : null;
         HttpServer http = HttpServer.create()
@@ -246,6 +262,136 @@ public final class DbbrainEmulator implements AutoCloseable {
     }
 
     /**
+     * Queues answers for the next requests of one action, in order: the first answers the next such request that
+     * passes authentication, and so on; once the queue is empty, the {@link #dispatcher dispatcher} or the
+     * emulator's usual behaviour answers. Each action has its queue; a request of another action does not consume
+     * it. May be called from any thread, also while requests are served.
+     *
+     * <pre>{@code
+     * emulator.enqueue("DescribeProxySessionKillTasks",
+     *         EmulatorAnswer.error("ResourceNotFound.InstanceNotFoundError", "The instance does not exist."),
+     *         EmulatorAnswer.httpStatus(502),
+     *         EmulatorAnswer.taskState(TaskStatus.FINISHED, 100));
+     * }</pre>
+     *
+     * @param action {@code CreateProxySessionKillTask}, {@code DescribeProxySessionKillTasks} or
+     *     {@code AssumeRole}, as the requests name it
+     * @param answers the answers, at least one; {@link EmulatorAnswer#created created} fits a Create only,
+     *     {@link EmulatorAnswer#taskState taskState} and {@link EmulatorAnswer#tasks tasks} a Describe only
+     * @throws IllegalArgumentException for an unknown action, no answers, a null answer or one that does not fit
+     *     the action, naming it
+     */
+    public void enqueue(String action, EmulatorAnswer... answers) {
+        if (action == null) {
+            throw new IllegalArgumentException("action must not be null");
+        }
+        Action known = Action.byApiName(action).orElseThrow(() -> new IllegalArgumentException("action must be "
+                + "one of " + Action.apiNames() + ", got " + action));
+        if (answers == null || answers.length == 0) {
+            throw new IllegalArgumentException("answers must hold at least one answer");
+        }
+        for (int i = 0; i < answers.length; i++) {
+            if (answers[i] == null) {
+                throw new IllegalArgumentException("answers[" + i + "] must not be null");
+            }
+            Action only = answers[i].onlyFor();
+            if (only != null && only != known) {
+                throw new IllegalArgumentException("answers[" + i + "]: " + answers[i] + " answers "
+                        + only.apiName() + " only, not " + action);
+            }
+        }
+        script.enqueue(known, List.of(answers));
+    }
+
+    /**
+     * Sets the function that answers every request its action's {@link #enqueue queue} does not, in place of the
+     * emulator's usual behaviour; it replaces the one set before. It sees the recorded request (action, decoded
+     * parameters...) and returns the answer: {@link EmulatorAnswer#simulated()} for the usual one.
+     *
+     * <pre>{@code
+     * emulator.dispatcher(request -> "crs-broken01".equals(request.parameters().get("InstanceId"))
+     *         ? EmulatorAnswer.httpStatus(503)
+     *         : EmulatorAnswer.simulated());
+     * }</pre>
+     *
+     * <p>It runs on the emulator's event loop, once per request that passed authentication, possibly on several
+     * threads at once: it must be quick, thread-safe and never block. If it throws or returns null or an answer for
+     * another action, the request is answered with the error {@code FailedOperation.EmulatorScript} and the problem
+     * is kept in {@link #scriptingErrors()}.
+     *
+     * @param dispatcher the function, not null; {@link #resetScripting()} removes it
+     */
+    public void dispatcher(Function<RecordedRequest, EmulatorAnswer> dispatcher) {
+        if (dispatcher == null) {
+            throw new IllegalArgumentException("dispatcher must not be null: resetScripting() removes one");
+        }
+        script.dispatcher(dispatcher);
+    }
+
+    /**
+     * Returns the oldest request received and not yet taken, waiting for one to arrive if there is none: for
+     * assertions on what a client sent, in the order it sent it. Every request counts (authenticated or not,
+     * scripted or not), except the emulator's own warm-up and {@code GET /_emulator/stats}.
+     *
+     * <p>Waits on the calling thread, so call it from a test's thread: on a non-blocking (Reactor or Netty) thread
+     * it throws at once, since waiting there would stall the event loop; use {@link #pollRequest()} there.
+     *
+     * @param timeout how long to wait, positive
+     * @return the request
+     * @throws AssertionError if none arrives within the timeout, saying how many were received
+     * @throws IllegalStateException on a non-blocking thread, or when interrupted
+     */
+    public RecordedRequest takeRequest(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return log.take(timeout);
+    }
+
+    /**
+     * Returns the oldest request received and not yet taken, without waiting; safe on any thread.
+     *
+     * @return the request, or empty when every request received was taken
+     */
+    public Optional<RecordedRequest> pollRequest() {
+        return log.poll();
+    }
+
+    /**
+     * Returns how many requests the emulator received since it started or {@link #resetScripting()} was last
+     * called, taken or not (including any dropped past {@link Builder#maxRecordedRequests(int)}); never waits.
+     *
+     * @return the number of requests
+     */
+    public long requestCount() {
+        return log.count();
+    }
+
+    /**
+     * Returns what went wrong with the script since the start or the last {@link #resetScripting()}: a request
+     * without an answer under {@link Builder#strictScripting(boolean) strict scripting}, a dispatcher that threw
+     * or returned null or an answer for another action. Each such request was answered with the error
+     * {@code FailedOperation.EmulatorScript}; this list lets a test fail even when the client hid that error.
+     * {@code DbbrainEmulatorExtension} and {@code @AutoConfigureDbbrainEmulator} fail the test with it.
+     *
+     * @return the problems, one message each, oldest first (at most 100, then a count); empty when none
+     */
+    public List<String> scriptingErrors() {
+        return script.errors();
+    }
+
+    /**
+     * Forgets the answers still queued, the dispatcher, the requests recorded (and their count) and the
+     * {@link #scriptingErrors() scripting errors}, so that the next test starts from a clean script. The simulation
+     * is untouched: tasks, {@link #stats()} and the clock go on. {@code DbbrainEmulatorExtension} and
+     * {@code @AutoConfigureDbbrainEmulator} call it after each test.
+     */
+    public void resetScripting() {
+        script.reset();
+        log.clear();
+    }
+
+    /**
      * Stops the server; calling it again does nothing. From a test or main thread it waits (up to five seconds)
      * until the port is closed; from a non-blocking thread it only starts the shutdown.
      */
@@ -326,6 +472,7 @@ public final class DbbrainEmulator implements AutoCloseable {
 
         private static final Duration MAX_STEP = Duration.ofDays(365);
         private static final Duration MAX_LATENCY = Duration.ofDays(1);
+        private static final int DEFAULT_MAX_RECORDED_REQUESTS = 1_000;
 
         private String host = "127.0.0.1";
         private int port;
@@ -350,6 +497,8 @@ public final class DbbrainEmulator implements AutoCloseable {
         private boolean tls;
         private Path tlsCertificateFile;
         private final List<String> tlsHostNames = new ArrayList<>();
+        private boolean strictScripting;
+        private int maxRecordedRequests = DEFAULT_MAX_RECORDED_REQUESTS;
 
         private Builder() {
         }
@@ -672,6 +821,35 @@ public final class DbbrainEmulator implements AutoCloseable {
         }
 
         /**
+         * Makes a request that no {@link DbbrainEmulator#enqueue queued answer} and no
+         * {@link DbbrainEmulator#dispatcher dispatcher} answers an error the test sees, instead of serving it as
+         * usual (default false): it is answered with the error {@code FailedOperation.EmulatorScript} (which the
+         * client does not retry) and listed in {@link DbbrainEmulator#scriptingErrors()}, which the JUnit extension
+         * and the Spring test annotation check after each test. A request that fails authentication still gets the
+         * service's error.
+         *
+         * @param strict true for strict scripting
+         * @return this builder
+         */
+        public Builder strictScripting(boolean strict) {
+            this.strictScripting = strict;
+            return this;
+        }
+
+        /**
+         * Sets how many received requests are kept for {@link DbbrainEmulator#takeRequest(Duration)} until taken;
+         * default 1,000. Past it the oldest are dropped, so that a long run (a soak test, the standalone emulator)
+         * stays in bounded memory; {@link DbbrainEmulator#requestCount()} still counts them.
+         *
+         * @param max 0 (record none) or more
+         * @return this builder
+         */
+        public Builder maxRecordedRequests(int max) {
+            this.maxRecordedRequests = nonNegative(max, "maxRecordedRequests");
+            return this;
+        }
+
+        /**
          * Binds the server and returns the running emulator. Fault probabilities are rolled once per request, in
          * the order 502/503, reset, malformed, InternalError, throttle; they are exact while they add up to at
          * most 1.
@@ -696,7 +874,7 @@ public final class DbbrainEmulator implements AutoCloseable {
                     stepDuration, proxyFailureProbability, rateLimit, maxAsyncRequestIds, legacyTimeFormat, seed,
                     latency, new FaultRates(fault502, faultReset, faultMalformed, faultInternalError,
                             faultThrottle), warmUpRequests, strictHostMatching, tls, tlsCertificateFile,
-                    tlsHostNames));
+                    tlsHostNames, strictScripting, maxRecordedRequests));
         }
 
         private static <T> T notNull(T value, String name) {

@@ -2,10 +2,12 @@ package dev.dbbrain.reactive.emulator;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
@@ -17,8 +19,13 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The Reactor Netty handler: serves {@code GET /_emulator/stats}, refuses what the API never serves
- * ({@link HttpRefusal}), and for every other request rolls for a fault, receives the body (bounded), counts it,
- * decides the reply, waits the configured latency on the scheduler (never on the event loop) and writes the reply.
+ * ({@link HttpRefusal}), and for every other request receives the body (bounded), counts and records it, decides
+ * the reply, waits the configured latency and the answer's own delay on the scheduler (never on the event loop) and
+ * writes the reply.
+ *
+ * <p>The decision, for a request that passed authentication: the test's script ({@link Script}) first, then an
+ * injected fault, then the service's own answer ({@link ApiProcessor#serve}). A request that failed a check before
+ * or at authentication gets an injected fault or that check's error; the script is left as it was.
  */
 final class EmulatorHandler {
 
@@ -28,16 +35,23 @@ final class EmulatorHandler {
     private final TrafficRecorder traffic;
     private final FaultInjector faults;
     private final ApiProcessor processor;
+    private final Script script;
+    private final RequestLog log;
+    private final ScriptedReplies scripted;
     private final Supplier<byte[]> statsJson;
     private final Duration latency;
     private final Scheduler scheduler;
 
-    EmulatorHandler(Clock clock, TrafficRecorder traffic, FaultInjector faults, ApiProcessor processor,
-            Supplier<byte[]> statsJson, Duration latency, Scheduler scheduler) {
+    EmulatorHandler(Clock clock, TrafficRecorder traffic, FaultInjector faults, ApiProcessor processor, Script script,
+            RequestLog log, ScriptedReplies scripted, Supplier<byte[]> statsJson, Duration latency,
+            Scheduler scheduler) {
         this.clock = clock;
         this.traffic = traffic;
         this.faults = faults;
         this.processor = processor;
+        this.script = script;
+        this.log = log;
+        this.scripted = scripted;
         this.statsJson = statsJson;
         this.latency = latency;
         this.scheduler = scheduler;
@@ -45,10 +59,14 @@ final class EmulatorHandler {
 
     /**
      * Marks the emulator's own warm-up request, sent once at start: it takes the whole HTTP and API path (its
-     * SecretId is unknown, so it ends in an error answer before the rate limiter) but is neither counted, delayed by
-     * the configured latency, nor given a fault. Nothing else recognises the header.
+     * SecretId is unknown, so it ends in an error answer before the rate limiter) but is neither counted, recorded,
+     * scripted, delayed by the configured latency, nor given a fault. Nothing else recognises the header.
      */
     static final String WARM_UP_HEADER = "X-Dbbrain-Emulator-Warm-Up";
+
+    /** A reply and how to deliver it. */
+    private record Outcome(Reply reply, Delivery delivery) {
+    }
 
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         String target = request.uri();
@@ -57,36 +75,67 @@ final class EmulatorHandler {
                     ReplyWriter.send(response, HttpResponseStatus.OK, "application/json", json));
         }
         boolean warmUp = request.requestHeaders().contains(WARM_UP_HEADER);
+        String method = request.method().name();
         HttpRefusal refusal = HttpRefusal.of(request.method(), target);
         if (refusal != null) {
+            if (!warmUp) {
+                record(method, target, request.requestHeaders(), RequestBody.of(new byte[0]), false);
+            }
             traffic.error(refusal.errorKey());
             return refusal.send(response);
         }
         long arrival = clock.millis();
-        String method = request.method().name();
-        Fault fault = warmUp ? Fault.NONE : faults.roll();
         return BodyReader.read(request, ApiProcessor.MAX_BODY_BYTES)
-                .doOnNext(body -> {
+                .map(body -> warmUp
+                        ? new Outcome(processor.process(method, target, request.requestHeaders(), body), Delivery.PLAIN)
+                        : decide(method, target, request.requestHeaders(), body, arrival))
+                .doOnNext(outcome -> {
                     if (!warmUp) {
-                        // Counted at its arrival time; a v1 request names its action only in its parameters.
-                        traffic.request(RequestAuthenticator.actionName(method, target, request.requestHeaders(),
-                                body.bytes()), arrival);
+                        count(outcome.reply());
                     }
                 })
-                .map(body -> fault == Fault.NONE
-                        ? processor.process(method, target, request.requestHeaders(), body)
-                        : faults.reply(fault))
-                .doOnNext(reply -> {
-                    if (!warmUp) {
-                        count(reply);
-                    }
+                .doOnNext(outcome -> closeIfBodyUnread(request, response))
+                .delayUntil(outcome -> {
+                    Duration wait = warmUp ? Duration.ZERO : latency.plus(outcome.delivery().delay());
+                    return wait.isZero() ? Mono.empty() : Mono.delay(wait, scheduler);
                 })
-                .doOnNext(reply -> closeIfBodyUnread(request, response))
-                .delayUntil(reply -> latency.isZero() || warmUp ? Mono.empty() : Mono.delay(latency, scheduler))
-                .flatMap(reply -> ReplyWriter.write(request, response.header(HttpHeaderNames.DATE,
-                        DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC))), reply))
+                .flatMap(outcome -> ReplyWriter.write(request, response, outcome.reply(), outcome.delivery(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)),
+                        scheduler))
                 // The body can only fail to arrive when the client went away: there is nobody to answer.
                 .onErrorResume(error -> Mono.empty());
+    }
+
+    private Outcome decide(String method, String target, HttpHeaders headers, RequestBody body, long arrival) {
+        // Counted at its arrival time; a v1 request names its action only in its parameters.
+        traffic.request(RequestAuthenticator.actionName(method, target, headers, body.bytes()), arrival);
+        ApiProcessor.Verdict verdict = processor.authenticate(method, target, headers, body);
+        RecordedRequest recorded = record(method, target, headers, body, verdict.signatureVerified());
+        if (verdict.failure() != null) {
+            return unscripted(() -> Envelopes.error(verdict.failure()), Delivery.PLAIN);
+        }
+        EmulatorAnswer answer = script.answer(verdict.call().action(), recorded);
+        if (answer == null) {
+            return unscripted(() -> processor.serve(verdict.call()), Delivery.PLAIN);
+        }
+        if (answer.kind() == EmulatorAnswer.Kind.SIMULATED) {
+            return unscripted(() -> processor.serve(verdict.call()), Delivery.of(answer));
+        }
+        return new Outcome(scripted.reply(answer, recorded, clock.millis()), Delivery.of(answer));
+    }
+
+    /** An injected fault, if one is rolled; otherwise the service's own answer. */
+    private Outcome unscripted(Supplier<Reply> answer, Delivery delivery) {
+        Fault fault = faults.roll();
+        return new Outcome(fault == Fault.NONE ? answer.get() : faults.reply(fault), delivery);
+    }
+
+    private RecordedRequest record(String method, String target, HttpHeaders headers, RequestBody body,
+            boolean verified) {
+        RecordedRequest recorded = new RecordedRequest(log.nextSequenceNumber(), Instant.now(clock), method,
+                RequestFacts.of(method, target, headers, body), verified);
+        log.add(recorded);
+        return recorded;
     }
 
     /**

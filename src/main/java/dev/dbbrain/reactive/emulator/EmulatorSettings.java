@@ -27,7 +27,9 @@ record EmulatorSettings(
         boolean strictHostMatching,
         boolean tls,
         Path tlsCertificateFile,
-        List<String> tlsHostNames) {
+        List<String> tlsHostNames,
+        boolean strictScripting,
+        int maxRecordedRequests) {
 
     EmulatorSettings {
         credentials = Map.copyOf(credentials);

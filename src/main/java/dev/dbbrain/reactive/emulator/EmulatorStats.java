@@ -23,7 +23,10 @@ import java.util.Objects;
  * @param errors how many times each error code was answered, plus injected transport faults under
  *     {@code fault.http502}, {@code fault.http503}, {@code fault.reset} and {@code fault.malformed}, and requests
  *     refused with an HTTP status under {@code refused.http405} (a method other than GET and POST, CONNECT
- *     included) and {@code refused.http400} (a request target that is neither a path nor an absolute URL)
+ *     included) and {@code refused.http400} (a request target that is neither a path nor an absolute URL); a
+ *     {@link EmulatorAnswer scripted} error envelope counts under its code, other scripted answers under
+ *     {@code scripted.http<status>}, {@code scripted.raw}, {@code scripted.reset}, {@code scripted.disconnect} and
+ *     {@code scripted.noAnswer}
  * @param maxRequestsInOneSecond per {@code X-TC-Action} value, the most requests received within any sliding
  *     one-second window of the emulator's clock
  * @param tasksCreated how many tasks were created

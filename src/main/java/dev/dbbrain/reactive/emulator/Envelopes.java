@@ -20,30 +20,40 @@ final class Envelopes {
     }
 
     static Reply.Envelope success(Fields fields) {
-        return new Reply.Envelope(write(fields), null);
+        return success(fields, null);
+    }
+
+    /** A success envelope with this RequestId, or a random one when it is null. */
+    static Reply.Envelope success(Fields fields, String requestId) {
+        return new Reply.Envelope(write(fields, requestId), null);
     }
 
     static Reply.Envelope error(ApiFailure failure) {
+        return error(failure.code(), failure.getMessage(), null);
+    }
+
+    /** An error envelope with this RequestId, or a random one when it is null. */
+    static Reply.Envelope error(String code, String message, String requestId) {
         return new Reply.Envelope(write(json -> {
             json.writeObjectPropertyStart("Error");
-            json.writeStringProperty("Code", failure.code());
-            json.writeStringProperty("Message", failure.getMessage());
+            json.writeStringProperty("Code", code);
+            json.writeStringProperty("Message", message);
             json.writeEndObject();
-        }), failure.code());
+        }, requestId), code);
     }
 
     /** The first half of a success envelope: what a client sees when a response is cut short. */
     static byte[] truncated() {
-        byte[] whole = write(json -> json.writeNumberProperty("AsyncRequestId", TaskBook.FIRST_ID));
+        byte[] whole = write(json -> json.writeNumberProperty("AsyncRequestId", TaskBook.FIRST_ID), null);
         return Arrays.copyOf(whole, whole.length / 2);
     }
 
-    private static byte[] write(Fields fields) {
+    private static byte[] write(Fields fields, String requestId) {
         return JsonOutput.bytes(json -> {
             json.writeStartObject();
             json.writeObjectPropertyStart("Response");
             fields.write(json);
-            json.writeStringProperty("RequestId", RequestIds.next());
+            json.writeStringProperty("RequestId", requestId == null ? RequestIds.next() : requestId);
             json.writeEndObject();
             json.writeEndObject();
         });

@@ -53,7 +53,7 @@ final class FaultInjector {
             case GATEWAY_ERROR:
                 return gatewayError(gatewayErrors.getAndIncrement() % 2 == 0 ? 502 : 503);
             case RESET:
-                return new Reply.Reset();
+                return Reply.Reset.FAULT;
             case MALFORMED:
                 return new Reply.Malformed(Envelopes.truncated());
             case INTERNAL_ERROR:

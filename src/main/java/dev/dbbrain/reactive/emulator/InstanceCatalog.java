@@ -24,6 +24,11 @@ final class InstanceCatalog {
             throw new ApiFailure("ResourceNotFound", "The instance " + ApiFailure.quote(instanceId)
                     + " does not exist. Please check the parameter `InstanceId`.");
         }
+        return proxyNames(instanceId);
+    }
+
+    /** The proxy IDs an instance of this ID has, whether or not it exists. */
+    List<String> proxyNames(String instanceId) {
         List<String> proxies = new ArrayList<>(proxiesPerInstance);
         for (int i = 1; i <= proxiesPerInstance; i++) {
             proxies.add(instanceId + "-proxy-" + i);

@@ -1,8 +1,11 @@
 package dev.dbbrain.reactive.emulator;
 
+import java.util.Map;
+
 /**
- * What the emulator answers to one API request: an envelope, or one of the injected transport faults. Each kind
- * knows the key it is counted under in {@code errors} of the stats (null for a successful envelope).
+ * What the emulator answers to one API request: an envelope, one of the injected transport faults, or a scripted
+ * answer. Each kind knows the key it is counted under in {@code errors} of the stats (null for a successful
+ * envelope).
  */
 sealed interface Reply {
 
@@ -33,10 +36,40 @@ sealed interface Reply {
     }
 
     /** No answer: the connection is reset (TCP RST). */
-    record Reset() implements Reply {
+    record Reset(String errorKey) implements Reply {
+        static final Reset FAULT = new Reset("fault.reset");
+        static final Reset SCRIPTED = new Reset("scripted.reset");
+    }
+
+    /** A scripted close: the connection is closed (TCP FIN) without an answer. */
+    record Close() implements Reply {
         @Override
         public String errorKey() {
-            return "fault.reset";
+            return "scripted.disconnect";
+        }
+    }
+
+    /** A scripted HTTP status with the emulator's usual headers; {@code contentType} null for an empty body. */
+    record Status(int status, String contentType, byte[] body) implements Reply {
+        @Override
+        public String errorKey() {
+            return "scripted.http" + status;
+        }
+    }
+
+    /** A scripted answer sent exactly as given: status, headers, body; nothing added. */
+    record Raw(int status, Map<String, String> headers, byte[] body) implements Reply {
+        @Override
+        public String errorKey() {
+            return "scripted.raw";
+        }
+    }
+
+    /** A scripted silence: the request was read and nothing is ever sent. */
+    record Silence() implements Reply {
+        @Override
+        public String errorKey() {
+            return "scripted.noAnswer";
         }
     }
 }

@@ -50,7 +50,18 @@ final class RequestAuthenticator {
         }
     }
 
-    private static boolean isV1(String method, HttpHeaders headers) {
+    /**
+     * Checks the Content-Type of a TC3 request, right after its signature (a v1 request's form is its own
+     * Content-Type).
+     */
+    static void checkContentType(String method, HttpHeaders headers) {
+        if (!isV1(method, headers)) {
+            SignatureVerifier.checkContentType(method, headers.get(HttpHeaderNames.CONTENT_TYPE));
+        }
+    }
+
+    /** Whether a request is signed with v1: no TC3 header, and a GET or a form POST. */
+    static boolean isV1(String method, HttpHeaders headers) {
         return !headers.contains(HttpHeaderNames.AUTHORIZATION) && !headers.contains(ApiCall.ACTION_HEADER)
                 && ("GET".equals(method) || ContentTypes.isForm(headers.get(HttpHeaderNames.CONTENT_TYPE)));
     }

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 /**
  * Checks the TC3-HMAC-SHA256 authorization of a request the way the service does, first failure wins: shape of
  * the header, timestamp skew, SecretId, credential scope (the action's service: {@code dbbrain}, or {@code sts} for
- * AssumeRole), signature, token (present, equal, and for issued credentials not expired), then Content-Type
- * ({@code application/json} for POST, {@code application/x-www-form-urlencoded} for GET).
+ * AssumeRole), signature, token (present, equal, and for issued credentials not expired). The Content-Type
+ * ({@code application/json} for POST, {@code application/x-www-form-urlencoded} for GET) is checked right after,
+ * with {@link #checkContentType}: a request with it wrong was still signed correctly.
  *
  * <p>The signature is recomputed from the header values actually received, the query string as received (GET) and
  * the exact body bytes, so a client that sends something other than what it signed (a re-encoded body, a
@@ -90,7 +91,6 @@ final class SignatureVerifier {
             throw signatureFailure("the signature does not match the request received.");
         }
         checkToken(credential, headers.get(TOKEN_HEADER), TOKEN_HEADER, nowMillis);
-        checkContentType(method, headers.get(HttpHeaderNames.CONTENT_TYPE));
         return auth.secretId();
     }
 
@@ -159,7 +159,8 @@ final class SignatureVerifier {
         return signed;
     }
 
-    private static void checkContentType(String method, String contentType) {
+    /** Fails with {@code InvalidParameter} when a TC3 request's Content-Type is not one the service accepts. */
+    static void checkContentType(String method, String contentType) {
         if ("GET".equals(method)) {
             if (!ContentTypes.isForm(contentType)) {
                 throw ApiFailure.invalidParameter("The Content-Type " + ApiFailure.quote(String.valueOf(contentType))

@@ -61,6 +61,12 @@ final class TaskBook {
         return found;
     }
 
+    /** The task with this ID if it belongs to {@code instanceId}, or null. */
+    KillTask find(String instanceId, long id) {
+        KillTask task = tasks.get(id);
+        return task != null && task.instanceId().equals(instanceId) ? task : null;
+    }
+
     long created() {
         return tasks.size();
     }

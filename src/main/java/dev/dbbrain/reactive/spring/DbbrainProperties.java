@@ -235,13 +235,18 @@ public record DbbrainProperties(
      *
      * @param uri Redis URI of the shared budget, such as redis://redis.internal:6379; unset: the budget is this
      *     JVM's. Its password is masked by the actuator's endpoints.
-     * @param keyPrefix Prefix of the limiter's keys; replicas sharing a budget use the same one.
+     * @param keyPrefix Prefix of the limiter's keys, which are prefix:v1:{account}:action; replicas sharing a budget use
+     *     the same one.
      * @param commandTimeout Longest wait for Redis before the outage policy applies.
      * @param fallbackReplicas While Redis is unreachable, fall back to a local bucket at rate / this many replicas;
      *     unset: fail closed.
+     * @param previousLayout Whether each call also honours the bucket's key of the previous layout (the unversioned
+     *     prefix:{account}:action), so that replicas of older builds share the budget during a rolling deploy; set
+     *     false once none remains.
      */
     public record Redis(String uri, @DefaultValue("dbbrain:rate") String keyPrefix,
-            @DefaultValue("1s") Duration commandTimeout, Integer fallbackReplicas) {
+            @DefaultValue("1s") Duration commandTimeout, Integer fallbackReplicas,
+            @DefaultValue("true") boolean previousLayout) {
 
         /** What is checked before Lettuce is used: the limiter itself is built by {@link RedisRateLimitCustomizer}. */
         void check(PropertyChecks checks) {
@@ -263,7 +268,8 @@ public record DbbrainProperties(
         @Override
         public String toString() {
             return "Redis[uri=" + (uri == null ? null : UserInfo.mask(uri)) + ", keyPrefix=" + keyPrefix
-                    + ", commandTimeout=" + commandTimeout + ", fallbackReplicas=" + fallbackReplicas + "]";
+                    + ", commandTimeout=" + commandTimeout + ", fallbackReplicas=" + fallbackReplicas
+                    + ", previousLayout=" + previousLayout + "]";
         }
     }
 

@@ -30,6 +30,7 @@ final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, Disposa
             RedisRateLimiter.Builder builder = RedisRateLimiter.builder(redis, r.uri());
             checks.set("rate-limit.redis.key-prefix", builder, b -> b.keyPrefix(r.keyPrefix()));
             checks.set("rate-limit.redis.command-timeout", builder, b -> b.commandTimeout(r.commandTimeout()));
+            checks.set("rate-limit.redis.previous-layout", builder, b -> b.previousLayout(r.previousLayout()));
             if (r.fallbackReplicas() != null) {
                 checks.set("rate-limit.redis.fallback-replicas", builder,
                         b -> b.fallBackLocally(r.fallbackReplicas()));

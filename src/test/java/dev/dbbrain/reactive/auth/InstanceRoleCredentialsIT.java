@@ -9,7 +9,6 @@ import dev.dbbrain.reactive.DbbrainCredentialsException;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
-import dev.dbbrain.reactive.testing.ScriptedServer;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +27,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -36,6 +37,10 @@ import reactor.util.retry.Retry;
  * The CVM instance-role provider against a fake metadata service: a Reactor Netty server on a loopback port that
  * answers the role name, then that role's credentials, as the real one does. Nothing here contacts the real
  * metadata host.
+ *
+ * <p>The fake is this class's own ({@link MetadataService}), not the DBbrain emulator: its subject is the CVM
+ * metadata endpoint ({@code GET /latest/meta-data/cam/security-credentials/...}, plain-text and JSON answers, no
+ * signature), an API the emulator does not serve. The DBbrain side of the last test is the emulator.
  */
 class InstanceRoleCredentialsIT {
 
@@ -50,7 +55,7 @@ class InstanceRoleCredentialsIT {
     /** The answer to the credentials request, given the number of that request (1, 2, …). */
     private final AtomicReference<Function<Integer, String>> credentialsAnswer = new AtomicReference<>(
             n -> credentialsJson("AKIDrole" + n, "role-key-" + n, "role-token-" + n, START.plus(Duration.ofHours(2))));
-    private ScriptedServer metadata;
+    private MetadataService metadata;
 
     InstanceRoleCredentialsIT() {
         time.advanceTimeTo(START);
@@ -72,7 +77,7 @@ class InstanceRoleCredentialsIT {
 
     /** A metadata service answering the role list with {@link #ROLE} and the role with {@link #credentialsAnswer}. */
     private String startMetadata() {
-        metadata = ScriptedServer.start((req, res) -> {
+        metadata = MetadataService.start((req, res) -> {
             String path = req.uri();
             paths.add(path);
             if (path.equals(LIST)) {
@@ -135,7 +140,7 @@ class InstanceRoleCredentialsIT {
 
     @Test
     void metadataServiceThatNeverAnswersEndsInATypedTimeoutError() {
-        metadata = ScriptedServer.start((req, res) -> Mono.never());
+        metadata = MetadataService.start((req, res) -> Mono.never());
         RefreshingCredentialsProvider provider = oneAttempt(metadata.endpoint(), Duration.ofMillis(300));
         StepVerifier.create(provider.resolveCredentials())
                 .expectErrorSatisfies(e -> {
@@ -166,7 +171,7 @@ class InstanceRoleCredentialsIT {
 
     @Test
     void instanceWithoutRoleIsNotFoundAndAChainReportsIt() {
-        metadata = ScriptedServer.start((req, res) -> text(res, 404, "<html>404 Not Found</html>"));
+        metadata = MetadataService.start((req, res) -> text(res, 404, "<html>404 Not Found</html>"));
         StepVerifier.create(CredentialsProvider.chain(new EnvironmentCredentialsProvider(java.util.Map.of()),
                         provider(metadata.endpoint())).resolveCredentials())
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DbbrainCredentialsException.class)
@@ -199,12 +204,12 @@ class InstanceRoleCredentialsIT {
     @Test
     void oversizedAnswerAndAHostileRoleNameAreRefused() {
         String huge = "x".repeat(1024 * 1024);
-        metadata = ScriptedServer.start((req, res) -> text(res, 200, req.uri().equals(LIST) ? ROLE : huge));
+        metadata = MetadataService.start((req, res) -> text(res, 200, req.uri().equals(LIST) ? ROLE : huge));
         StepVerifier.create(oneAttempt(metadata.endpoint(), Duration.ofSeconds(2)).resolveCredentials())
                 .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("larger than 16384 bytes"))
                 .verify(WAIT);
         metadata.close();
-        metadata = ScriptedServer.start((req, res) -> text(res, 200, "../../admin?x=1"));
+        metadata = MetadataService.start((req, res) -> text(res, 200, "../../admin?x=1"));
         StepVerifier.create(oneAttempt(metadata.endpoint(), Duration.ofSeconds(2)).resolveCredentials())
                 .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("not a role name"))
                 .verify(WAIT);
@@ -242,9 +247,37 @@ class InstanceRoleCredentialsIT {
     }
 
     private String startMetadataWithStatus(int status) {
-        metadata = ScriptedServer.start((req, res) -> req.uri().equals(LIST) ? text(res, 200, ROLE)
+        metadata = MetadataService.start((req, res) -> req.uri().equals(LIST) ? text(res, 200, ROLE)
                 : text(res, status, credentialsAnswer.get().apply(issued.incrementAndGet())));
         return metadata.endpoint();
+    }
+
+    /**
+     * A fake CVM metadata service on a loopback port: a Reactor Netty server that reads each request whole and
+     * answers it with {@code handler}.
+     */
+    private static final class MetadataService implements AutoCloseable {
+
+        private final DisposableServer server;
+
+        private MetadataService(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+            this.server = HttpServer.create().host("127.0.0.1").port(0)
+                    .handle((req, res) -> req.receive().then(Mono.defer(() -> Mono.from(handler.apply(req, res)))))
+                    .bindNow(WAIT);
+        }
+
+        static MetadataService start(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+            return new MetadataService(handler);
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        @Override
+        public void close() {
+            server.disposeNow(WAIT);
+        }
     }
 
     /** A loopback endpoint nobody listens on: bound once to get a free port, then closed. */

@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
-import dev.dbbrain.reactive.testing.ScriptedServer;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelOption;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The CLI in-process against servers that answer badly or not at all, and with credentials the service refuses:
@@ -35,19 +30,36 @@ class CliHostileServerIT {
     private static final String TOKEN = "CliSessionToken-Ug5Ty2Mb";
     private static final Credentials CREDENTIALS = Credentials.of("AKIDclihostile", SECRET_KEY, TOKEN);
     private static final String ESCAPES = "\u001b[2J\u001b]0;pwned\u0007\u009b31m";
-    private static final byte[] CHUNK = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-
-    record Hostile(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+    /** A hostile answer, made when a test starts its server (the 64 MiB one is not kept between tests). */
+    record Hostile(String name, Supplier<EmulatorAnswer> answer) {
         @Override
         public String toString() {
             return name;
         }
     }
 
-    private static BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> answer(int status,
-            String contentType, String body) {
-        return (req, res) -> res.status(status).header("Content-Type", contentType)
-                .sendString(Mono.just(body)).then();
+    private static Supplier<EmulatorAnswer> answer(int status, String contentType, String body) {
+        return () -> EmulatorAnswer.httpStatus(status, contentType, body);
+    }
+
+    /** {@code {"Response":{"RequestId":"} and 64 MiB of x, without a Content-Length: sent chunked, in pieces. */
+    private static EmulatorAnswer sixtyFourMebibyteString() {
+        byte[] start = "{\"Response\":{\"RequestId\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] body = Arrays.copyOf(start, start.length + (64 << 20));
+        Arrays.fill(body, start.length, body.length, (byte) 'x');
+        return EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json"), body);
+    }
+
+    /**
+     * An emulator that accepts the CLI's credentials (token included) and answers every request that passes with
+     * the hostile answer.
+     */
+    private static DbbrainEmulator serving(Hostile hostile) {
+        DbbrainEmulator server = DbbrainEmulator.builder().temporaryCredentials(CREDENTIALS.secretId(), SECRET_KEY,
+                TOKEN).rateLimit(0).start();
+        EmulatorAnswer answer = hostile.answer().get();
+        server.dispatcher(request -> answer);
+        return server;
     }
 
     static List<Hostile> hostileServers() {
@@ -65,18 +77,11 @@ class CliHostileServerIT {
                         "{\"Response\":{\"X\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}}")),
                 new Hostile("100,000 digits", answer(200, "application/json",
                         "{\"Response\":{\"AsyncRequestId\":" + "9".repeat(100_000) + "}}")),
-                new Hostile("64 MiB string", (req, res) -> res.header("Content-Type", "application/json")
-                        .send(Flux.concat(Mono.fromSupplier(() -> Unpooled.copiedBuffer("{\"Response\":{\"RequestId\":\"",
-                                        StandardCharsets.UTF_8)),
-                                Flux.range(0, 1024).map(i -> Unpooled.wrappedBuffer(CHUNK)))).then()),
-                new Hostile("body cut short", (req, res) -> res.header("Content-Type", "application/json")
-                        .header("Content-Length", "500").sendString(Mono.just("{\"Response\":{")).then()
-                        .then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())))),
-                new Hostile("connection reset", (req, res) -> res.withConnection(c -> {
-                    c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                    c.channel().close();
-                }).then()),
-                new Hostile("never answers", (req, res) -> Mono.never()));
+                new Hostile("64 MiB string", CliHostileServerIT::sixtyFourMebibyteString),
+                new Hostile("body cut short", () -> EmulatorAnswer.raw(200, Map.of("Content-Type", "application/json",
+                        "Content-Length", "500"), "{\"Response\":{".getBytes(StandardCharsets.UTF_8)).disconnectAtEnd()),
+                new Hostile("connection reset", EmulatorAnswer::reset),
+                new Hostile("never answers", EmulatorAnswer::noAnswer));
     }
 
     private record Run(int code, String out, String err) {
@@ -113,7 +118,7 @@ class CliHostileServerIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileServers")
     void killDescribeAndWatchEndInOneCleanErrorLine(Hostile hostile) {
-        try (ScriptedServer server = ScriptedServer.start(hostile.handler())) {
+        try (DbbrainEmulator server = serving(hostile)) {
             assertCleanFailure(cli("kill", "--endpoint", server.endpoint(), "--instance", "crs-hostile1"));
             assertCleanFailure(cli("describe", "--endpoint", server.endpoint(), "--instance", "crs-hostile1",
                     "--task", "7"));
@@ -126,7 +131,7 @@ class CliHostileServerIT {
 
     @Test
     void verboseRunsShowStackTracesButNeverTheSecret() {
-        try (ScriptedServer server = ScriptedServer.start(hostileServers().get(1).handler())) {
+        try (DbbrainEmulator server = serving(hostileServers().get(1))) {
             Run run = cli("--verbose", "kill", "--endpoint", server.endpoint(), "--instance", "crs-hostile1");
             assertThat(run.code()).isEqualTo(3);
             assertThat(run.err()).contains("\tat ");
@@ -139,7 +144,7 @@ class CliHostileServerIT {
         // The reproduction: printStackTrace bypassed the filter, and a hostile Message retitled and cleared the
         // terminal. Now every line of a trace goes through it, as every other line does.
         for (Hostile hostile : hostileServers().subList(0, 3)) {
-            try (ScriptedServer server = ScriptedServer.start(hostile.handler())) {
+            try (DbbrainEmulator server = serving(hostile)) {
                 for (Run run : List.of(
                         cli(false, "--verbose", "kill", "--endpoint", server.endpoint(), "--instance",
                                 "crs-hostile1"),

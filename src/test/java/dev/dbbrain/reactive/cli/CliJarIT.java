@@ -6,6 +6,7 @@ import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -163,9 +164,10 @@ class CliJarIT {
 
     @Test
     void garbledAnswerEndsInOneErrorLineWithoutStackTraceOrSecret() throws Exception {
-        try (dev.dbbrain.reactive.testing.ScriptedServer server = dev.dbbrain.reactive.testing.ScriptedServer.start(
-                (req, res) -> res.header("Content-Type", "application/json")
-                        .sendString(reactor.core.publisher.Mono.just("\u001b[2J<html>garbage</html>")).then())) {
+        try (DbbrainEmulator server = DbbrainEmulator.builder()
+                .temporaryCredentials("AKIDjarhostile", "JarSecretKey-Zx81Qw", "JarToken-Lk29Po").start()) {
+            server.dispatcher(request -> EmulatorAnswer.httpStatus(200, "application/json",
+                    "\u001b[2J<html>garbage</html>"));
             CliJar.Result r = runJar(Map.of("TENCENTCLOUD_SECRET_ID", "AKIDjarhostile",
                             "TENCENTCLOUD_SECRET_KEY", "JarSecretKey-Zx81Qw", "TENCENTCLOUD_SESSION_TOKEN", "JarToken-Lk29Po"),
                     "kill", "--endpoint", server.endpoint(), "--instance", "crs-jarhost1");

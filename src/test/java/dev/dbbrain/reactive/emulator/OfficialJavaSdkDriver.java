@@ -26,9 +26,10 @@ import javax.net.ssl.X509TrustManager;
  * {@code localhost}) resolve, to 127.0.0.1: every other name fails to resolve in that JVM, so nothing it does can
  * reach the real Tencent Cloud.
  *
- * <p>Arguments: {@code ENDPOINT PROTOCOL CA_FILE|- SECRET_ID SECRET_KEY INSTANCE_ID}, where ENDPOINT is
+ * <p>Arguments: {@code ENDPOINT PROTOCOL CA_FILE|- SECRET_ID SECRET_KEY INSTANCE_ID [scripted]}, where ENDPOINT is
  * {@code dbbrain.tencentcloudapi.com:PORT} (the SDK takes its signing service from the first label) and PROTOCOL
- * {@code http://} or {@code https://}.
+ * {@code http://} or {@code https://}. With {@code scripted}, it runs the cases of a scripted emulator instead
+ * ({@link #scripted()}): single calls whose answers the test queued, each printed as the SDK read it.
  */
 public final class OfficialJavaSdkDriver {
 
@@ -50,6 +51,10 @@ public final class OfficialJavaSdkDriver {
 
     public static void main(String[] args) throws Exception {
         OfficialJavaSdkDriver driver = new OfficialJavaSdkDriver(args);
+        if (args.length > 6 && "scripted".equals(args[6])) {
+            driver.scripted();
+            return;
+        }
         driver.createAndDescribeToTheEnd("tc3-post", ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST);
         driver.createAndDescribeToTheEnd("tc3-get", ClientProfile.SIGN_TC3_256, HttpProfile.REQ_GET);
         driver.createAndDescribeToTheEnd("v1-hmacsha256-post", ClientProfile.SIGN_SHA256, HttpProfile.REQ_POST);
@@ -129,6 +134,61 @@ public final class OfficialJavaSdkDriver {
                     .CreateProxySessionKillTask(create).getAsyncRequestId());
         } catch (TencentCloudSDKException e) {
             print(name, "error", e.getErrorCode() + " " + oneLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Five Describes of task 7 with TC3 POST (the test queues an error, a 502 and three task states for them), a
+     * Create with v1 HmacSHA256 POST (a queued ID), then a Describe of task 99 with TC3 GET and one with v1 GET
+     * (answered as usual).
+     */
+    private void scripted() throws Exception {
+        DbbrainClient tc3 = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST, secretId, secretKey);
+        describeOnce("scripted-error", tc3, 7);
+        describeOnce("scripted-http502", tc3, 7);
+        StringBuilder states = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            TaskInfo task = tc3.DescribeProxySessionKillTasks(describeRequest(7)).getTasks()[0];
+            states.append(i == 0 ? "" : " ").append(task.getTaskStatus()).append(':').append(task.getProgress())
+                    .append(':').append(task.getFinishedProxyList().length);
+        }
+        print("scripted-sequence", "ok", states.toString());
+        try {
+            CreateProxySessionKillTaskRequest create = new CreateProxySessionKillTaskRequest();
+            create.setInstanceId(instanceId);
+            create.setProduct("redis");
+            var created = client(ClientProfile.SIGN_SHA256, HttpProfile.REQ_POST, secretId, secretKey)
+                    .CreateProxySessionKillTask(create);
+            print("scripted-create-v1", "ok", "id=" + created.getAsyncRequestId() + " requestId="
+                    + created.getRequestId());
+        } catch (TencentCloudSDKException e) {
+            print("scripted-create-v1", "error", e.getErrorCode() + " " + oneLine(e.getMessage()));
+        }
+        describeOnce("recorded-tc3-get", client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_GET, secretId,
+                secretKey), 99);
+        describeOnce("recorded-v1-get", client(ClientProfile.SIGN_SHA256, HttpProfile.REQ_GET, secretId,
+                secretKey), 99);
+    }
+
+    private DescribeProxySessionKillTasksRequest describeRequest(long id) {
+        DescribeProxySessionKillTasksRequest describe = new DescribeProxySessionKillTasksRequest();
+        describe.setInstanceId(instanceId);
+        describe.setProduct("redis");
+        describe.setAsyncRequestIds(new Long[] {id});
+        return describe;
+    }
+
+    /** One Describe: its tasks as status:progress, or its error code, RequestId and message. */
+    private void describeOnce(String name, DbbrainClient sdk, long id) {
+        try {
+            DescribeProxySessionKillTasksResponse described = sdk.DescribeProxySessionKillTasks(describeRequest(id));
+            StringBuilder tasks = new StringBuilder("tasks=" + described.getTotalCount());
+            for (TaskInfo task : described.getTasks()) {
+                tasks.append(' ').append(task.getTaskStatus()).append(':').append(task.getProgress());
+            }
+            print(name, "ok", tasks.toString());
+        } catch (TencentCloudSDKException e) {
+            print(name, "error", e.getErrorCode() + " requestId=" + e.getRequestId() + " " + oneLine(e.getMessage()));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.dbbrain.reactive.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.TaskStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,7 +64,7 @@ class OfficialSdkConformanceIT {
             Map<String, Outcome> outcomes = run(List.of(java, "-Xmx256m", "-Djdk.net.hosts.file=" + hosts,
                     "-cp", System.getProperty("java.class.path"), OfficialJavaSdkDriver.class.getName(),
                     NAME + ":" + emulator.port(), protocol(transport), certificateArgument(transport),
-                    SECRET_ID, SECRET_KEY, "crs-javasdk1"), Map.of());
+                    SECRET_ID, SECRET_KEY, "crs-javasdk1"), Map.of(), 8);
             assertConforms(outcomes, emulator);
         }
     }
@@ -76,6 +77,64 @@ class OfficialSdkConformanceIT {
         try (DbbrainEmulator emulator = emulator(transport, false)) {
             Map<String, Outcome> outcomes = runNode(sdk, emulator, transport);
             assertConforms(outcomes, emulator);
+        }
+    }
+
+    /**
+     * The scripting is wire-compatible: the official Java SDK reads the scripted error (code and RequestId), the
+     * HTTP 502, the task sequence and the scripted ID as it reads the service's, and its requests are recorded with
+     * the same decoded fields whether it signs them with TC3 (POST or GET) or v1 (POST or GET).
+     */
+    @Test
+    void officialJavaSdkReadsScriptedAnswersAndItsRequestsAreRecordedAlikeWhateverItsSignature() throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + NAME + " localhost\n");
+        try (DbbrainEmulator emulator = emulator(Transport.HTTP, false)) {
+            emulator.enqueue("DescribeProxySessionKillTasks",
+                    EmulatorAnswer.error("ResourceNotFound.InstanceNotFoundError", "The instance does not exist.")
+                            .withRequestId("req-scripted-1"),
+                    EmulatorAnswer.httpStatus(502, "text/html", "<html>502 Bad Gateway</html>"),
+                    EmulatorAnswer.taskState(TaskStatus.RUNNING, 30), EmulatorAnswer.taskState(TaskStatus.RUNNING, 70),
+                    EmulatorAnswer.taskState(TaskStatus.FINISHED, 100));
+            emulator.enqueue("CreateProxySessionKillTask", EmulatorAnswer.created(4242).withRequestId("req-scripted-2"));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Map<String, Outcome> outcomes = run(List.of(java, "-Xmx256m", "-Djdk.net.hosts.file=" + hosts,
+                    "-cp", System.getProperty("java.class.path"), OfficialJavaSdkDriver.class.getName(),
+                    NAME + ":" + emulator.port(), "http://", "-", SECRET_ID, SECRET_KEY, "crs-javasdk2", "scripted"),
+                    Map.of(), 6);
+
+            String all = outcomes.toString();
+            assertThat(outcomes.get("scripted-error").details()).as(all)
+                    .startsWith("ResourceNotFound.InstanceNotFoundError requestId=req-scripted-1 ");
+            assertThat(outcomes.get("scripted-http502").ok()).as(all).isFalse();
+            assertThat(outcomes.get("scripted-http502").details()).as(all).contains("502");
+            assertThat(outcomes.get("scripted-sequence").details()).as(all)
+                    .isEqualTo("running:30:0 running:70:2 finished:100:3");
+            assertThat(outcomes.get("scripted-create-v1").details()).as(all).isEqualTo("id=4242 requestId=req-scripted-2");
+            assertThat(outcomes.get("recorded-tc3-get").details()).as(all).isEqualTo("tasks=0");
+            assertThat(outcomes.get("recorded-v1-get").details()).as(all).isEqualTo("tasks=0");
+
+            List<RecordedRequest> sent = new ArrayList<>();
+            for (Optional<RecordedRequest> r = emulator.pollRequest(); r.isPresent(); r = emulator.pollRequest()) {
+                sent.add(r.get());
+            }
+            assertThat(sent).as("one request a call: the SDK retried nothing").hasSize(8)
+                    .allSatisfy(r -> assertThat(r.signatureVerified()).as(r.toString()).isTrue());
+            assertThat(sent).extracting(r -> r.method() + " " + r.signatureMethod().orElseThrow()).containsExactly(
+                    "POST TC3-HMAC-SHA256", "POST TC3-HMAC-SHA256", "POST TC3-HMAC-SHA256", "POST TC3-HMAC-SHA256",
+                    "POST TC3-HMAC-SHA256", "POST HmacSHA256", "GET TC3-HMAC-SHA256", "GET HmacSHA256");
+            for (RecordedRequest describe : List.of(sent.get(0), sent.get(4))) {
+                assertThat(describe.parameters()).containsExactlyInAnyOrderEntriesOf(Map.of("InstanceId",
+                        "crs-javasdk2", "Product", "redis", "AsyncRequestIds.0", "7"));
+            }
+            assertThat(sent.get(5).parameters()).containsExactlyInAnyOrderEntriesOf(Map.of("InstanceId",
+                    "crs-javasdk2", "Product", "redis"));
+            assertThat(sent.get(5).action()).contains("CreateProxySessionKillTask");
+            for (RecordedRequest get : sent.subList(6, 8)) {
+                assertThat(get.parameters()).containsExactlyInAnyOrderEntriesOf(Map.of("InstanceId",
+                        "crs-javasdk2", "Product", "redis", "AsyncRequestIds.0", "99"));
+                assertThat(get.region()).contains("ap-guangzhou");
+                assertThat(get.secretId()).contains(SECRET_ID);
+            }
         }
     }
 
@@ -124,7 +183,7 @@ class OfficialSdkConformanceIT {
         return run(List.of(node().orElseThrow().toString(),
                 "--require", scripts.resolve("resolve-dbbrain-to-loopback.cjs").toString(),
                 scripts.resolve("drive-official-sdk.cjs").toString(),
-                NAME + ":" + emulator.port(), protocol(transport), SECRET_ID, SECRET_KEY, "crs-nodesdk1"), env);
+                NAME + ":" + emulator.port(), protocol(transport), SECRET_ID, SECRET_KEY, "crs-nodesdk1"), env, 8);
     }
 
     private static void assertConforms(Map<String, Outcome> outcomes, DbbrainEmulator emulator) {
@@ -141,7 +200,8 @@ class OfficialSdkConformanceIT {
     }
 
     /** Runs a driver with no proxy settings in its environment and collects its RESULT lines by case. */
-    private Map<String, Outcome> run(List<String> command, Map<String, String> extraEnv) throws Exception {
+    private Map<String, Outcome> run(List<String> command, Map<String, String> extraEnv, int cases)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(name -> name.toLowerCase().endsWith("_proxy"));
         pb.environment().putAll(extraEnv);
@@ -168,7 +228,7 @@ class OfficialSdkConformanceIT {
         }
         assertThat(process.exitValue()).as("exit code; stdout " + lines + "; stderr " + Files.readString(err))
                 .isZero();
-        assertThat(outcomes).as("stdout " + lines + "; stderr " + Files.readString(err)).hasSize(8);
+        assertThat(outcomes).as("stdout " + lines + "; stderr " + Files.readString(err)).hasSize(cases);
         return outcomes;
     }
 

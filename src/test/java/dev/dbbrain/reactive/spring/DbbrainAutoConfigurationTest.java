@@ -198,6 +198,7 @@ class DbbrainAutoConfigurationTest {
         "dbbrain.rate-limit.enabled=true", "dbbrain.rate-limit.permits-per-second=", "dbbrain.rate-limit.burst=", "dbbrain.rate-limit.max-queued=",
         "dbbrain.rate-limit.redis.uri=", "dbbrain.rate-limit.redis.key-prefix=dbbrain:rate",
         "dbbrain.rate-limit.redis.command-timeout=1s", "dbbrain.rate-limit.redis.fallback-replicas=",
+        "dbbrain.rate-limit.redis.previous-layout=true",
         "dbbrain.watch.poll-interval=1s", "dbbrain.watch.max-interval=", "dbbrain.watch.growth-factor=2",
         "dbbrain.watch.jitter=0.1", "dbbrain.watch.deadline=", "dbbrain.watch.not-found-grace=10s",
         "dbbrain.watch.failed-as-error=false", "dbbrain.metrics.enabled=true",
@@ -245,7 +246,7 @@ class DbbrainAutoConfigurationTest {
             assertThat(p.maxWatches()).isEqualTo(DbbrainClient.DEFAULT_MAX_WATCHES);
             assertThat(p.trustedCertificates()).isNull();
             assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null, null,
-                    new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null)));
+                    new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null, true)));
             assertThat(p.watch().toOptions(new PropertyChecks())).hasToString(WatchOptions.defaults().toString());
             assertThat(p.metrics().enabled()).isTrue();
         });

@@ -9,6 +9,11 @@ import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.testing.RedisProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Flux;
 
 /** {@code dbbrain.rate-limit.redis.uri} puts the auto-configured client's budget in Redis. */
 class DbbrainSpringRedisIT {
@@ -61,8 +67,9 @@ class DbbrainSpringRedisIT {
                 "dbbrain.rate-limit.redis.key-prefix=spring:fleet", "dbbrain.rate-limit.redis.fallback-replicas=2")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    List<TaskInfo> states = context.getBean(DbbrainClient.class).killProxySessions("crs-redis001")
-                            .collectList().block(WAIT);
+                    List<TaskInfo> states = new CopyOnWriteArrayList<>();
+                    Set<String> keys = keysSeenWhile(context.getBean(DbbrainClient.class)
+                            .killProxySessions("crs-redis001").doOnNext(states::add));
                     assertThat(states).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FINISHED);
 
                     long requests = emulator.stats().requests().values().stream().mapToLong(Long::longValue).sum();
@@ -71,9 +78,39 @@ class DbbrainSpringRedisIT {
                     // At least one reservation per request (a cold connection's late first write takes a fresh slot).
                     assertThat(requests).isPositive();
                     assertThat(scripts).as("reservations in Redis").isGreaterThanOrEqualTo(requests);
-                    assertThat(redis.keys()).isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("spring:fleet:")
+                    assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("spring:fleet:")
                             .doesNotContain(ID));
+                    // By default the unversioned key of older builds is kept beside the versioned one.
+                    assertThat(keys).anySatisfy(k -> assertThat(k).startsWith("spring:fleet:v1:{"))
+                            .anySatisfy(k -> assertThat(k).startsWith("spring:fleet:{"));
                 });
+    }
+
+    @Test
+    void previousLayoutPropertyOffKeepsOnlyTheVersionedKeys() {
+        runner.withPropertyValues("dbbrain.rate-limit.redis.uri=" + redis.uri(),
+                "dbbrain.rate-limit.redis.previous-layout=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(keysSeenWhile(context.getBean(DbbrainClient.class).killProxySessions("crs-redis002")))
+                            .isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("dbbrain:rate:v1:{"));
+                });
+    }
+
+    /**
+     * Every key seen in Redis while {@code work} ran: a key expires within a permit's time of its last use, so a look
+     * after the end may find none left.
+     */
+    private static Set<String> keysSeenWhile(Flux<?> work) throws Exception {
+        Set<String> seen = new TreeSet<>();
+        CompletableFuture<Void> done = work.then().toFuture();
+        while (!done.isDone()) {
+            seen.addAll(redis.keys());
+            Thread.sleep(5);
+        }
+        done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        seen.addAll(redis.keys());
+        return seen;
     }
 
     @Test

@@ -27,6 +27,21 @@ import java.lang.annotation.Target;
  * applies. The emulator is a bean of the context ({@code dbbrainEmulator}), stopped when the context closes, after
  * the client. Test classes with the same settings share one cached context and so one emulator.
  *
+ * <p><b>Scripting.</b> The test scripts the emulator bean and asserts on what the application sent; after each
+ * test method its script is reset ({@link dev.dbbrain.reactive.emulator.DbbrainEmulator#resetScripting()}), since
+ * the context and its emulator outlive the test, and the test fails if the emulator saw
+ * {@link dev.dbbrain.reactive.emulator.DbbrainEmulator#scriptingErrors() scripting errors}:
+ * <pre>{@code
+ * @Test
+ * void theControllerReportsAnUnknownInstance() {
+ *     emulator.enqueue("CreateProxySessionKillTask",
+ *             EmulatorAnswer.error("ResourceNotFound.InstanceNotFoundError", "The instance does not exist."));
+ *     // call the application, assert its answer
+ *     RecordedRequest sent = emulator.takeRequest(Duration.ofSeconds(5));
+ *     assertEquals("crs-abcd1234", sent.parameters().get("InstanceId"));
+ * }
+ * }</pre>
+ *
  * <p>Needs {@code org.springframework:spring-test} (which {@code spring-boot-starter-test} brings) on the test class
  * path, Spring Framework 6.2 or 7. Without this annotation, a {@code @DynamicPropertySource} method setting the same
  * three properties from an emulator of your own does the same.
@@ -50,4 +65,12 @@ public @interface AutoConfigureDbbrainEmulator {
      * @return the step duration in milliseconds; default 100
      */
     long stepMillis() default 100;
+
+    /**
+     * Whether a request the test did not script is an error instead of being served as usual: see
+     * {@link dev.dbbrain.reactive.emulator.DbbrainEmulator.Builder#strictScripting(boolean)}.
+     *
+     * @return true for strict scripting; default false
+     */
+    boolean strictScripting() default false;
 }

@@ -16,8 +16,10 @@ import org.springframework.test.context.MergedContextConfiguration;
  *
  * @param proxies proxies per instance
  * @param stepMillis the duration of a task step, in milliseconds
+ * @param strictScripting whether an unscripted request is a scripting error
  */
-record DbbrainEmulatorContextCustomizer(int proxies, long stepMillis) implements ContextCustomizer {
+record DbbrainEmulatorContextCustomizer(int proxies, long stepMillis, boolean strictScripting)
+        implements ContextCustomizer {
 
     static final String BEAN = "dbbrainEmulator";
 
@@ -27,6 +29,7 @@ record DbbrainEmulatorContextCustomizer(int proxies, long stepMillis) implements
                 .credentials(DbbrainEmulatorExtension.SECRET_ID, DbbrainEmulatorExtension.SECRET_KEY)
                 .proxies(proxies)
                 .stepDuration(Duration.ofMillis(stepMillis))
+                .strictScripting(strictScripting)
                 .start();
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(BEAN, Map.of(
                 "dbbrain.endpoint", emulator.endpoint(),

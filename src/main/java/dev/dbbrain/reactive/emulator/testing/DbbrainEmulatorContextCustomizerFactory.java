@@ -18,6 +18,7 @@ final class DbbrainEmulatorContextCustomizerFactory implements ContextCustomizer
         AutoConfigureDbbrainEmulator settings = TestContextAnnotationUtils.findMergedAnnotation(testClass,
                 AutoConfigureDbbrainEmulator.class);
         return settings == null ? null
-                : new DbbrainEmulatorContextCustomizer(settings.proxies(), settings.stepMillis());
+                : new DbbrainEmulatorContextCustomizer(settings.proxies(), settings.stepMillis(),
+                        settings.strictScripting());
     }
 }

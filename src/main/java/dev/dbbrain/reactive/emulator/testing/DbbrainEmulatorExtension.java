@@ -6,6 +6,7 @@ import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -49,6 +50,23 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * static final DbbrainEmulatorExtension dbbrain = new DbbrainEmulatorExtension()
  *         .configureEmulator(emulator -> emulator.proxies(5).fault502(0.2))
  *         .configureClient(client -> client.maxRetries(10));
+ * }</pre>
+ *
+ * <p><b>Scripting.</b> A test scripts the injected emulator and asserts on what its client sent; after each test
+ * the extension resets the script ({@link DbbrainEmulator#resetScripting()}: queued answers, dispatcher, recorded
+ * requests) of a class-wide emulator, and fails the test if the emulator saw
+ * {@link DbbrainEmulator#scriptingErrors() scripting errors} (with
+ * {@code configureEmulator(b -> b.strictScripting(true))}, any request the test did not script):
+ * <pre>{@code
+ * @Test
+ * void aDescribeThatFailsOnceIsRetried(DbbrainClient client, DbbrainEmulator emulator) {
+ *     emulator.enqueue("DescribeProxySessionKillTasks", EmulatorAnswer.httpStatus(502),
+ *             EmulatorAnswer.taskState(TaskStatus.FINISHED, 100));
+ *     DescribeProxySessionKillTasksResponse answer = client.describeProxySessionKillTasks(
+ *             DescribeProxySessionKillTasksRequest.of("crs-abcd1234", 7L)).block(Duration.ofSeconds(10));
+ *     assertEquals("finished", answer.tasks().get(0).status());
+ *     assertEquals(2, emulator.requestCount());
+ * }
  * }</pre>
  *
  * <p>Instance IDs: the emulator knows every ID of the form {@code crs-} followed by eight lower-case letters or
@@ -145,9 +163,22 @@ public final class DbbrainEmulatorExtension implements BeforeAllCallback, AfterA
         startUnlessRunning(context);
     }
 
+    /**
+     * Ends a test: a pair started for it is closed; a pair of the class has its scripting reset. Either way, if the
+     * emulator saw {@link DbbrainEmulator#scriptingErrors() scripting errors} during the test, the test fails with
+     * them.
+     */
     @Override
     public void afterEach(ExtensionContext context) {
-        stopIfStartedIn(context);
+        Running running = store(context).get(Running.class, Running.class);
+        List<String> errors = running == null ? List.of() : running.emulator().scriptingErrors();
+        if (!stopIfStartedIn(context) && running != null) {
+            running.emulator().resetScripting();
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("The DBbrain emulator's script failed during this test:\n  "
+                    + String.join("\n  ", errors));
+        }
     }
 
     @Override
@@ -183,7 +214,8 @@ public final class DbbrainEmulatorExtension implements BeforeAllCallback, AfterA
         }
     }
 
-    private void stopIfStartedIn(ExtensionContext context) {
+    /** Closes the pair started in this very context, if any; returns whether there was one. */
+    private boolean stopIfStartedIn(ExtensionContext context) {
         // remove() looks at this context's own store only: a class's pair outlives its test methods.
         Running running = store(context).remove(Running.class, Running.class);
         if (running != null) {
@@ -192,6 +224,7 @@ public final class DbbrainEmulatorExtension implements BeforeAllCallback, AfterA
             }
             running.close();
         }
+        return running != null;
     }
 
     private ExtensionContext.Store store(ExtensionContext context) {

@@ -67,7 +67,8 @@ final class RedisBucket {
             Comparator.comparingLong(Slot::dueNanos).thenComparingLong(Slot::sequence);
 
     private final RedisLimiter limiter;
-    private final String key;
+    /** The bucket's key, then the previous layout's while that is honoured; never changed, passed to every call. */
+    private final String[] keys;
     private final String action;
     private final TimeSource time;
     private final LinkedHashSet<Waiter> queue = new LinkedHashSet<>();
@@ -82,15 +83,21 @@ final class RedisBucket {
     private long waitedNanos;
     private long lastDelayedAt = Long.MIN_VALUE / 2;
 
-    RedisBucket(RedisLimiter limiter, String key, String action, TimeSource time) {
+    RedisBucket(RedisLimiter limiter, String[] keys, String action, TimeSource time) {
         this.limiter = limiter;
-        this.key = key;
+        this.keys = keys.clone();
         this.action = action;
         this.time = time;
     }
 
+    /** The bucket's key (its current layout's). */
     String key() {
-        return key;
+        return keys[0];
+    }
+
+    /** The keys every script call touches. */
+    String[] keys() {
+        return keys.clone();
     }
 
     String action() {
@@ -156,7 +163,7 @@ final class RedisBucket {
 
     private void reserve() {
         long sentAt = time.nanoTime();
-        limiter.store().acquire(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros())
+        limiter.store().acquire(keys, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros())
                 .subscribe(reservation -> onReserved(reservation, sentAt), this::onFailed);
     }
 
@@ -165,7 +172,7 @@ final class RedisBucket {
             // Longer than this limiter's own waiters can ever need: the schedule is corrupt or poisoned (the
             // script, finding it so, reserved nothing and restarted it), or the fleet queues more than one JVM
             // may. A fault for the outage policy, not a wait of unbounded length.
-            onFailed(new OverlongWait(key, reservation.waitMicros(), limiter.horizonMicros()));
+            onFailed(new OverlongWait(keys[0], reservation.waitMicros(), limiter.horizonMicros()));
             return;
         }
         limiter.redisAnswered();
@@ -272,7 +279,7 @@ final class RedisBucket {
     }
 
     private void refund(Slot slot) {
-        limiter.store().refund(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
+        limiter.store().refund(keys, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
                         slot.reservation)
                 .subscribe(r -> limiter.refunded(), limiter::redisFailed);
     }
@@ -300,7 +307,7 @@ final class RedisBucket {
             }
             lastDelayedAt = now;
         }
-        limiter.store().delay(key, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
+        limiter.store().delay(keys, limiter.intervalMicros(), limiter.toleranceMicros(), limiter.horizonMicros(),
                         500_000)
                 .subscribe(r -> { }, limiter::redisFailed);
     }

@@ -39,43 +39,70 @@ import reactor.core.scheduler.Schedulers;
  * now — while the acquire that found it is answered the wait it would have asked, so its limiter reports the fault
  * instead of waiting, perhaps for centuries.
  *
+ * <p>The hash is {@link dev.dbbrain.reactive.internal.SharedFormat#RATE_BUCKET}, version 1, under
+ * {@code <prefix>:v1:{<account>}:<action>}. While the previous layout is honoured (the default; see
+ * {@link RedisRateLimiter.Builder#previousLayout(boolean)}), each call also reads the bucket's unversioned key, which
+ * replicas of older builds use with their own script, takes the later of the two schedules and the returned slots
+ * of both, and writes the result back to both keys in that layout, so both builds reserve from one schedule. The
+ * returned slots then live in the unversioned key alone: a slot handed back to one list only is never taken twice.
+ *
  * <p>Only this class touches Lettuce, so the core library loads without it. Numbers cross as strings: Redis's Lua
  * would print a 16-digit microsecond timestamp with 14 significant digits.
  */
 final class RedisBucketStore {
 
     static final String SCRIPT = """
-            -- KEYS[1]: one bucket. Fields: t = when the next permit is due at the steady pace (microseconds,
-            -- Redis clock); f = slots handed back by cancelled waiters, ascending. ARGV[1]: a = acquire,
-            -- r = refund ARGV[5] (slot) reserved as ARGV[6] (t after it, -1 for a returned slot), p = push t on
-            -- by ARGV[5] microseconds. ARGV[2]: microseconds between permits; ARGV[3]: burst tolerance;
-            -- ARGV[4]: horizon, the longest wait a slot may be reserved for.
+            -- Layout v1 (SharedFormat.RATE_BUCKET). KEYS[1]: one bucket. Fields: t = when the next permit is due at
+            -- the steady pace (microseconds, Redis clock); f = slots handed back by cancelled waiters, ascending.
+            -- KEYS[2], while the previous layout is honoured: the same bucket's unversioned key (same fields, same
+            -- hash tag), which replicas of older builds read and write with their own script.
+            -- ARGV[1]: a = acquire, r = refund ARGV[5] (slot) reserved as ARGV[6] (t after it, -1 for a returned
+            -- slot), p = push t on by ARGV[5] microseconds. ARGV[2]: microseconds between permits; ARGV[3]: burst
+            -- tolerance; ARGV[4]: horizon, the longest wait a slot may be reserved for.
             if redis.replicate_commands then pcall(redis.replicate_commands) end
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
             local interval = tonumber(ARGV[2])
             local tolerance = tonumber(ARGV[3])
             local horizon = tonumber(ARGV[4])
-            -- Both fields in one read; false when absent.
+            -- Both fields in one read per key; false when absent.
             local fields = redis.call('HMGET', KEYS[1], 't', 'f')
-            local t = tonumber(fields[1] or now)
+            local previous = KEYS[2] and redis.call('HMGET', KEYS[2], 't', 'f')
             -- This script never stores t more than horizon + interval + tolerance ahead: a t further on (or not a
             -- number) was written by something else, a poisoned or corrupt key. Nothing of it can be trusted: the
             -- schedule restarts from now, as if the key had expired, and an acquire answers the wait that t asked
-            -- for (at most 1e17) without reserving, so the caller reports the fault.
+            -- for (at most 1e17) without reserving, so the caller reports the fault. With two keys the schedule is
+            -- the later of the two: each replica of either build has moved one of them on, and a t later than
+            -- needed only costs a slot, never grants one twice.
+            local t = nil
             local corrupt = nil
-            if t == nil or t ~= t or t > now + horizon + interval + tolerance then
-              corrupt = 1e17
-              if t ~= nil and t == t then corrupt = math.min(t - now, 1e17) end
-              t = now
+            local function schedule(stored)
+              if not stored then return end
+              local value = tonumber(stored)
+              if value == nil or value ~= value or value > now + horizon + interval + tolerance then
+                local wait = 1e17
+                if value ~= nil and value == value then wait = math.min(value - now, 1e17) end
+                corrupt = math.max(corrupt or 0, wait)
+              elseif t == nil or value > t then
+                t = value
+              end
             end
+            schedule(fields[1])
+            if previous then schedule(previous[1]) end
+            if corrupt or t == nil then t = now end
+            -- Returned slots of both keys: each slot was handed back to one of them only, so none is taken twice.
             local free = {}
-            local stored = fields[2]
-            if stored and not corrupt then
+            local function collect(stored)
+              if not stored or corrupt then return end
               for s in string.gmatch(stored, '%d+') do
                 local slot = tonumber(s)
                 if slot >= now and slot <= now + horizon then free[#free + 1] = slot end
               end
+            end
+            collect(fields[2])
+            if previous then
+              collect(previous[2])
+              table.sort(free)
             end
             local result
             if ARGV[1] == 'a' then
@@ -108,15 +135,29 @@ final class RedisBucketStore {
               t = math.min(math.max(t, now) + tonumber(ARGV[5]), now + horizon)
               result = {0, 0, t}
             end
+            local returned = nil
             if #free > 0 then
               local parts = {}
               for i, slot in ipairs(free) do parts[i] = string.format('%.0f', slot) end
-              redis.call('HSET', KEYS[1], 't', string.format('%.0f', t), 'f', table.concat(parts, ' '))
-            else
-              redis.call('HSET', KEYS[1], 't', string.format('%.0f', t))
-              if stored then redis.call('HDEL', KEYS[1], 'f') end
+              returned = table.concat(parts, ' ')
             end
-            redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((t - now) / 1000) + 1))
+            local function save(key, list, stored)
+              if list then
+                redis.call('HSET', key, 't', string.format('%.0f', t), 'f', list)
+              else
+                redis.call('HSET', key, 't', string.format('%.0f', t))
+                if stored then redis.call('HDEL', key, 'f') end
+              end
+              redis.call('PEXPIRE', key, math.max(1, math.ceil((t - now) / 1000) + 1))
+            end
+            if previous then
+              -- The same schedule in both keys; returned slots in the previous key only, where every build finds
+              -- them.
+              save(KEYS[2], returned, previous[2])
+              save(KEYS[1], nil, fields[2])
+            else
+              save(KEYS[1], returned, fields[2])
+            end
             return {string.format('%.0f', result[1]), string.format('%.0f', result[2]),
               string.format('%.0f', result[3])}
             """;
@@ -184,24 +225,25 @@ final class RedisBucketStore {
      * Reserves the next slot; a slot more than {@code horizonMicros} away is answered but not reserved (see
      * {@link RedisBucket}: the caller refuses such a wait).
      */
-    Mono<Reservation> acquire(String key, long intervalMicros, long toleranceMicros, long horizonMicros) {
-        return run(key, "a", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+    Mono<Reservation> acquire(String[] keys, long intervalMicros, long toleranceMicros, long horizonMicros) {
+        return run(keys, "a", Long.toString(intervalMicros), Long.toString(toleranceMicros),
                 Long.toString(horizonMicros));
     }
 
-    Mono<Reservation> refund(String key, long intervalMicros, long toleranceMicros, long horizonMicros,
+    Mono<Reservation> refund(String[] keys, long intervalMicros, long toleranceMicros, long horizonMicros,
             Reservation reservation) {
-        return run(key, "r", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+        return run(keys, "r", Long.toString(intervalMicros), Long.toString(toleranceMicros),
                 Long.toString(horizonMicros), Long.toString(reservation.slot()), Long.toString(reservation.after()));
     }
 
-    Mono<Reservation> delay(String key, long intervalMicros, long toleranceMicros, long horizonMicros, long micros) {
-        return run(key, "p", Long.toString(intervalMicros), Long.toString(toleranceMicros),
+    Mono<Reservation> delay(String[] keys, long intervalMicros, long toleranceMicros, long horizonMicros,
+            long micros) {
+        return run(keys, "p", Long.toString(intervalMicros), Long.toString(toleranceMicros),
                 Long.toString(horizonMicros), Long.toString(micros));
     }
 
-    private Mono<Reservation> run(String key, String... args) {
-        String[] keys = {key};
+    /** One script call on the bucket's keys: its own, then the previous layout's when that is honoured. */
+    private Mono<Reservation> run(String[] keys, String... args) {
         return connection().flatMap(c -> {
             RedisAsyncCommands<String, String> redis = c.async();
             // A connection's first call loads the script and, in a cold JVM, much of Lettuce: connect time too.
@@ -219,7 +261,8 @@ final class RedisBucketStore {
         });
     }
 
-    private static Reservation reservation(List<Object> values) {
+    /** The script's answer (wait, slot, after), from the reply Lettuce hands over. */
+    static Reservation reservation(List<Object> values) {
         // Lettuce emits a multi-bulk reply as one List element.
         List<?> reply = values.size() == 1 && values.get(0) instanceof List<?> list ? list : values;
         if (reply.size() != 3) {

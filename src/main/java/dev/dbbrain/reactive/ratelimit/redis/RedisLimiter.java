@@ -1,14 +1,11 @@
 package dev.dbbrain.reactive.ratelimit.redis;
 
 import dev.dbbrain.reactive.DbbrainTransportException;
+import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.internal.TimeSource;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.RateLimiterState;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +46,9 @@ final class RedisLimiter implements RateLimiter {
     /** How often, during an outage, an acquire tries Redis again. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
+    /** The builder's settings; {@code previousLayout}: whether each call also honours the previous layout's key. */
     record Settings(double permitsPerSecond, int burst, String keyPrefix, Duration commandTimeout,
-            int expectedReplicas, int maxQueued) {
+            int expectedReplicas, int maxQueued, boolean previousLayout) {
     }
 
     /** What the horizon allows beyond the permits it is counted in: throttling delays, a fleet's stragglers. */
@@ -103,23 +101,13 @@ final class RedisLimiter implements RateLimiter {
         if (bucket != null) {
             return bucket;
         }
-        String key = settings.keyPrefix() + ":{" + account(secretId) + "}:" + action;
-        bucket = buckets.computeIfAbsent(key, k -> new RedisBucket(this, k, action, time));
+        String account = SharedFormat.account(secretId);
+        String key = SharedFormat.RATE_BUCKET.key(settings.keyPrefix(), account, action);
+        bucket = buckets.computeIfAbsent(key, k -> new RedisBucket(this, settings.previousLayout()
+                ? new String[] {k, SharedFormat.RATE_BUCKET.previousKey(settings.keyPrefix(), account, action)}
+                : new String[] {k}, action, time));
         byAccount.computeIfAbsent(secretId == null ? "" : secretId, a -> new ConcurrentHashMap<>()).put(action, bucket);
         return bucket;
-    }
-
-    /** A hash of the SecretId: keys, logs and Redis's own monitoring never see the SecretId itself. */
-    static String account(String secretId) {
-        if (secretId == null) {
-            return "-";
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secretId.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 
     @Override
@@ -289,7 +277,8 @@ final class RedisLimiter implements RateLimiter {
     public String toString() {
         return "RedisRateLimiter[" + store.address() + ", permitsPerSecond=" + settings.permitsPerSecond()
                 + ", burst=" + settings.burst() + ", maxQueued=" + settings.maxQueued() + ", keyPrefix="
-                + settings.keyPrefix() + ", onOutage="
+                + settings.keyPrefix() + ", layout=v" + SharedFormat.RATE_BUCKET.version()
+                + (settings.previousLayout() ? "+previous" : "") + ", onOutage="
                 + (fallback == null ? "failClosed" : "fallBackLocally(" + settings.expectedReplicas() + ")") + "]";
     }
 }

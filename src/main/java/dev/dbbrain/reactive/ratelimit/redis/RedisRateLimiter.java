@@ -26,6 +26,9 @@ import reactor.core.scheduler.Schedulers;
  * <p>One bucket per (SecretId, action): the limiter keeps the budget of each account a {@link DbbrainClient} signs
  * as (temporary credentials share the key prefix's bucket, as their SecretId changes at every refresh). Each acquire
  * is one Lua script call on Redis's clock; the wait it answers is a timer, never a blocked thread.
+ *
+ * <p>The keys carry the version of their layout, so that replicas of different builds can share one Redis during a
+ * rolling deploy; see the package documentation and {@link Builder#previousLayout(boolean)}.
  */
 public final class RedisRateLimiter {
 
@@ -73,6 +76,7 @@ public final class RedisRateLimiter {
         private Duration commandTimeout = Duration.ofSeconds(1);
         private int expectedReplicas;
         private int maxQueued = RateLimiter.DEFAULT_MAX_QUEUED;
+        private boolean previousLayout = true;
         private Scheduler scheduler;
 
         Builder(Object client, String redisUri) {
@@ -104,7 +108,8 @@ public final class RedisRateLimiter {
 
         /**
          * Sets the prefix of the Redis keys; default {@code dbbrain:rate}. Limiters that should share a budget
-         * use the same prefix.
+         * use the same prefix. A bucket's key is {@code <prefix>:v1:{<account>}:<action>}: {@code v1} is the
+         * version of its layout (see the package documentation), {@code <account>} a hash of the SecretId.
          *
          * @param keyPrefix a non-blank prefix
          * @return this builder
@@ -114,6 +119,27 @@ public final class RedisRateLimiter {
                 throw new IllegalArgumentException("keyPrefix must not be blank");
             }
             this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Sets whether each call also honours the bucket's key of the previous layout; default {@code true}. Keep
+         * it on while any replica that shares this Redis may run a build from before versioned keys (whose key is
+         * {@code <prefix>:{<account>}:<action>}, without {@code v1}): each call then also reads that key and writes
+         * the shared schedule back to it in that layout, in the same atomic script, so old and new replicas spend
+         * one budget during a rolling deploy, and a rollback stays safe. It costs one more small hash per bucket and
+         * a few microseconds per call.
+         *
+         * <p>Turn it off ({@code false}) once no replica of such a build remains, nor may come back by a rollback;
+         * replicas with it on and off may share a Redis during that rolling deploy too. Turned off while an old
+         * replica still runs, the two builds keep separate schedules, and together may send up to twice the rate.
+         * The previous layout's keys expire on their own within seconds of the last call that touched them.
+         *
+         * @param honour {@code false} to use the current layout's key alone
+         * @return this builder
+         */
+        public Builder previousLayout(boolean honour) {
+            this.previousLayout = honour;
             return this;
         }
 
@@ -205,7 +231,7 @@ public final class RedisRateLimiter {
                 fallback = (scheduler == null ? local : local.scheduler(scheduler)).build();
             }
             return new RedisLimiter(new RedisLimiter.Settings(permitsPerSecond, burst, keyPrefix,
-                    commandTimeout, expectedReplicas, maxQueued), store, time, fallback);
+                    commandTimeout, expectedReplicas, maxQueued, previousLayout), store, time, fallback);
         }
     }
 }

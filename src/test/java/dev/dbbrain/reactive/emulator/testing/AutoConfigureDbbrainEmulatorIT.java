@@ -3,10 +3,13 @@ package dev.dbbrain.reactive.emulator.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.TaskInfo;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.emulator.EmulatorAnswer;
 import dev.dbbrain.reactive.spring.DbbrainAutoConfiguration;
+import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.time.Duration;
@@ -19,10 +22,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
 import org.springframework.test.context.TestContextManager;
+import reactor.core.publisher.Mono;
 
 /**
  * One annotation points a Spring Boot test's auto-configured client at an emulator started for its context; the
- * application's other {@code dbbrain.*} properties still apply, and the emulator stops with the context.
+ * application's other {@code dbbrain.*} properties still apply, the emulator's script is reset after each test
+ * method (a failed script fails the test), and the emulator stops with the context.
  *
  * <p>The test classes below are driven through Spring's {@link TestContextManager} (what Spring's JUnit extension
  * does): this build runs JUnit 5.14, and Spring Framework 7's JUnit extension needs JUnit 6. The sample applications
@@ -56,6 +61,48 @@ class AutoConfigureDbbrainEmulatorIT {
     static class AnotherApplicationTest {
         @Autowired
         DbbrainEmulator emulator;
+    }
+
+    /** Strict: a request the test did not script is an error that fails the test. */
+    @SpringBootTest(classes = App.class)
+    @AutoConfigureDbbrainEmulator(strictScripting = true)
+    static class StrictTest {
+        @Autowired
+        DbbrainClient client;
+        @Autowired
+        DbbrainEmulator emulator;
+
+        void aTestMethod() {
+        }
+    }
+
+    @Test
+    void afterEachTestMethodTheScriptIsResetAndScriptingErrorsFailTheTest() throws Exception {
+        TestContextManager manager = new TestContextManager(StrictTest.class);
+        StrictTest test = new StrictTest();
+        Method method = StrictTest.class.getDeclaredMethod("aTestMethod");
+        manager.prepareTestInstance(test);
+        try {
+            // A test that scripts what it sends passes, and leaves nothing behind for the next one.
+            manager.beforeTestMethod(test, method);
+            test.emulator.enqueue("CreateProxySessionKillTask", EmulatorAnswer.created(8), EmulatorAnswer.created(9));
+            assertThat(test.client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-spring02"))
+                    .block(WAIT).asyncRequestId()).isEqualTo(8);
+            assertThat(test.emulator.takeRequest(WAIT).parameters()).containsEntry("InstanceId", "crs-spring02");
+            manager.afterTestMethod(test, method, null);
+            assertThat(test.emulator.requestCount()).isZero();
+
+            // The next one did not script its Describe (and created(9) is gone): it fails.
+            manager.beforeTestMethod(test, method);
+            Throwable error = test.client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of(
+                    "crs-spring02")).then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
+            assertThat(error).hasMessageContaining("FailedOperation.EmulatorScript");
+            assertThatThrownBy(() -> manager.afterTestMethod(test, method, null)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("strict scripting is on");
+            assertThat(test.emulator.scriptingErrors()).as("reset all the same").isEmpty();
+        } finally {
+            manager.getTestContext().markApplicationContextDirty(HierarchyMode.EXHAUSTIVE);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.dbbrain.reactive.DbbrainTransportException;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
+import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.testing.RedisProcess;
 import java.time.Duration;
@@ -94,7 +95,7 @@ class RedisRateLimiterIT {
     void scriptHandsOutOneScheduleAndRefundsGiveSlotsBackExactly() {
         RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(1)).store();
         long interval = 1_000_000;
-        String key = "test:{schedule}:" + ACTION;
+        String[] key = {"test:{schedule}:" + ACTION};
         RedisBucketStore.Reservation a1 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         RedisBucketStore.Reservation a2 = store.acquire(key, interval, 0, HOUR).block(WAIT);
         RedisBucketStore.Reservation a3 = store.acquire(key, interval, 0, HOUR).block(WAIT);
@@ -121,7 +122,7 @@ class RedisRateLimiterIT {
     void burstOfThreeLeavesAtOnceThenThePaceHolds() {
         RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri())).store();
         long interval = 1_000_000;
-        String key = "test:{burst}:" + ACTION;
+        String[] key = {"test:{burst}:" + ACTION};
         List<RedisBucketStore.Reservation> r = Flux.range(0, 4)
                 .concatMap(i -> store.acquire(key, interval, 2 * interval, HOUR)).collectList().block(WAIT);
         assertThat(r.subList(0, 3)).allSatisfy(x -> assertThat(x.waitMicros()).isLessThan(interval / 2));
@@ -150,7 +151,7 @@ class RedisRateLimiterIT {
 
         // The slot handed back was the schedule's last (3 s): the next acquirer anywhere gets it, not 4 s.
         awaitTrue(() -> limiter.refunds() == 1);
-        RedisBucketStore.Reservation next = limiter.store().acquire(limiter.bucket(null, ACTION).key(),
+        RedisBucketStore.Reservation next = limiter.store().acquire(limiter.bucket(null, ACTION).keys(),
                 limiter.intervalMicros(), 0, limiter.horizonMicros()).block(WAIT);
         assertThat(next.waitMicros()).isBetween(1_500_000L, 3_000_000L);
         assertThat(limiter.state(ACTION).granted()).isEqualTo(3);
@@ -184,12 +185,18 @@ class RedisRateLimiterIT {
             Flux.range(0, 3).concatMap(i -> client.describeProxySessionKillTasks(
                     DescribeProxySessionKillTasksRequest.of("crs-rediskey1", 1L)).onErrorResume(e -> Mono.empty()))
                     .blockLast(WAIT);
+            // The versioned key, and the unversioned one of older builds, honoured by default (one schedule in both).
+            String account = SharedFormat.account(secretId);
             List<String> keys = redis.keys();
-            assertThat(keys).containsExactly("dbbrain:rate:{" + RedisLimiter.account(secretId) + "}:" + ACTION);
-            String everything = keys + " " + redis.admin().hgetall(keys.get(0));
-            assertThat(everything).doesNotContain(secretId).doesNotContain(secretKey)
-                    .doesNotContain(secretId.substring(4, 16));
-            assertThat(redis.admin().pttl(keys.get(0))).isPositive().isLessThanOrEqualTo(1_001);
+            assertThat(keys).containsExactlyInAnyOrder("dbbrain:rate:v1:{" + account + "}:" + ACTION,
+                    "dbbrain:rate:{" + account + "}:" + ACTION);
+            for (String key : keys) {
+                String everything = keys + " " + redis.admin().hgetall(key);
+                assertThat(everything).doesNotContain(secretId).doesNotContain(secretKey)
+                        .doesNotContain(secretId.substring(4, 16));
+                assertThat(redis.admin().pttl(key)).isPositive().isLessThanOrEqualTo(1_001);
+            }
+            assertThat(redis.admin().hget(keys.get(0), "t")).isEqualTo(redis.admin().hget(keys.get(1), "t"));
             awaitTrue(() -> redis.keys().isEmpty());
         } finally {
             client.close();
@@ -215,13 +222,26 @@ class RedisRateLimiterIT {
                     .blockLast(WAIT);
             assertThat(next.get()).isEqualTo(4);
             List<String> keys = redis.keys();
-            assertThat(keys).containsExactly("acct7:{-}:" + ACTION);
-            assertThat(keys + " " + redis.admin().hgetall(keys.get(0))).doesNotContain("AKIDtmp")
-                    .doesNotContain("tmp-redis-key").doesNotContain("tmp-token");
+            assertThat(keys).containsExactlyInAnyOrder("acct7:v1:{-}:" + ACTION, "acct7:{-}:" + ACTION);
+            for (String key : keys) {
+                assertThat(keys + " " + redis.admin().hgetall(key)).doesNotContain("AKIDtmp")
+                        .doesNotContain("tmp-redis-key").doesNotContain("tmp-token");
+            }
         } finally {
             client.close();
             emulator.stop();
         }
+    }
+
+    @Test
+    void withThePreviousLayoutTurnedOffOnlyTheVersionedKeyIsWritten() {
+        RedisLimiter limiter = limiter(RedisRateLimiter.builder(redis.uri()).permitsPerSecond(100)
+                .previousLayout(false));
+        Flux.range(0, 3).concatMap(i -> limiter.acquire(ACTION)).blockLast(WAIT);
+        assertThat(redis.keys()).containsExactly("dbbrain:rate:v1:{-}:" + ACTION);
+        assertThat(limiter.bucket(null, ACTION).keys()).containsExactly("dbbrain:rate:v1:{-}:" + ACTION);
+        assertThat(limiter.toString()).contains("layout=v1,");
+        assertThat(limiter(RedisRateLimiter.builder(redis.uri())).toString()).contains("layout=v1+previous,");
     }
 
     @Test
@@ -284,7 +304,7 @@ class RedisRateLimiterIT {
         DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
                 .credentials(Credentials.of(secretId, secretKey)).rateLimiter(limiter).maxRetries(0).build();
         String create = "CreateProxySessionKillTask";
-        String key = "dbbrain:rate:{" + RedisLimiter.account(secretId) + "}:" + create;
+        String key = SharedFormat.RATE_BUCKET.key("dbbrain:rate", SharedFormat.account(secretId), create);
         try {
             // A running application: its Redis connection open, its client warm (another action's bucket).
             client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-poison01", 1L))
@@ -325,7 +345,7 @@ class RedisRateLimiterIT {
         RedisBucketStore store = limiter(RedisRateLimiter.builder(redis.uri())).store();
         long interval = 1_000_000;
         long horizon = 2_500_000;
-        String key = "test:{horizon}:" + ACTION;
+        String[] key = {"test:{horizon}:" + ACTION};
         List<RedisBucketStore.Reservation> r = Flux.range(0, 5)
                 .concatMap(i -> store.acquire(key, interval, 0, horizon)).collectList().block(WAIT);
         // Slots at 0, 1 s and 2 s are reserved; the fourth (3 s) lies beyond the horizon: answered, not reserved.
@@ -335,12 +355,12 @@ class RedisRateLimiterIT {
             assertThat(x.waitMicros()).isGreaterThan(horizon);
         });
         long redisNow = Long.parseLong(redis.admin().time().get(0)) * 1_000_000;
-        assertThat(Long.parseLong(redis.admin().hget(key, "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
+        assertThat(Long.parseLong(redis.admin().hget(key[0], "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
         // A throttling delay stops at the horizon too.
         store.delay(key, interval, 0, horizon, 3_600_000_000L).block(WAIT);
-        assertThat(Long.parseLong(redis.admin().hget(key, "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
+        assertThat(Long.parseLong(redis.admin().hget(key[0], "t"))).isLessThanOrEqualTo(redisNow + horizon + 2 * interval);
         // Garbage where the schedule should be is a fault answered at once, and the schedule restarts.
-        redis.admin().hset(key, "t", "not a number");
+        redis.admin().hset(key[0], "t", "not a number");
         assertThat(store.acquire(key, interval, 0, horizon).block(WAIT).waitMicros()).isGreaterThan(horizon);
         assertThat(store.acquire(key, interval, 0, horizon).block(WAIT).waitMicros()).isLessThanOrEqualTo(interval);
     }
