@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive;
 
 import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.internal.SharedWatchStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -82,17 +83,7 @@ final class SharedStateCodec {
      * changes at every refresh and differs per replica (the limiter's buckets are keyed the same way).
      */
     static String accountId(Credentials credentials) {
-        // TODO(redislayout): SharedFormat.account, once on main.
-        if (credentials.token().isPresent()) {
-            return "-";
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(credentials.secretId().getBytes(StandardCharsets.UTF_8));
-            return HEX.formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return SharedFormat.account(credentials.token().isPresent() ? null : credentials.secretId());
     }
 
     /** The account of credentials, as the fleet's keys and MACs know it. */
@@ -170,7 +161,7 @@ final class SharedStateCodec {
         return new Accepted(new WatchPolicy.Reported(state), polledAt);
     }
 
-    private static String mac(Account account, String instanceId, long taskId, long polledAt, long observedAt,
+    static String mac(Account account, String instanceId, long taskId, long polledAt, long observedAt,
             String kind, String answer) {
         String signed = LAYOUT + "\n" + account.id() + "\n" + instanceId + "\n" + taskId + "\n" + polledAt + "\n"
                 + observedAt + "\n" + kind + "\n" + answer;

@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.ratelimit.redis;
 
+import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.internal.SharedWatchStore;
 import dev.dbbrain.reactive.internal.TimeSource;
 import io.lettuce.core.ClientOptions;
@@ -115,28 +116,29 @@ final class RedisWatchStore implements SharedWatchStore {
     /** Writes polled states (fenced), gives the round's slots back, and notifies the account's channel. */
     static final String PUBLISH = """
             -- KEYS: state and slot key of each task, in turn. ARGV[1]: token; ARGV[2]: retention (ms); ARGV[3]: the
-            -- channel; ARGV[4]: the message; ARGV[5]: how far ahead a time may be (us); then per task: w = write,
-            -- a = write unless a state (R or T) is stored, - = only give the slot back; and the value.
+            -- channel; ARGV[4]: the message; ARGV[5]: how far ahead a time may be (us); ARGV[6]: largest value
+            -- (bytes); then per task: w = write, a = write unless a state (R or T) is stored, - = only give the slot
+            -- back; and the value. A stored value the slots script would call foreign counts as none.
             if redis.replicate_commands then pcall(redis.replicate_commands) end
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
             local skew = tonumber(ARGV[5])
+            local cap = tonumber(ARGV[6])
             local written = 0
             for i = 1, #KEYS / 2 do
               local stateKey, slotKey = KEYS[2 * i - 1], KEYS[2 * i]
-              local how, value = ARGV[4 + 2 * i], ARGV[5 + 2 * i]
+              local how, value = ARGV[5 + 2 * i], ARGV[6 + 2 * i]
               if how ~= '-' then
                 local p, o = string.match(value, '^DWS1 (%d+) (%d+) [RTN] ')
                 p, o = tonumber(p), tonumber(o)
                 local write = p ~= nil and o ~= nil and o <= now + skew
                 if write then
                   local current = redis.pcall('GET', stateKey)
-                  if type(current) == 'string' then
-                    local cp, ck = string.match(current, '^DWS1 (%d+) %d+ ([RTN]) ')
-                    cp = tonumber(cp)
-                    -- A stored fence from the future is foreign: overwritten. Else a later poll's state stays, and a
-                    -- task not reported never replaces a state seen.
-                    if cp ~= nil and cp <= now + skew then
+                  if type(current) == 'string' and #current <= cap then
+                    local cp, co, ck = string.match(current, '^DWS1 (%d+) (%d+) ([RTN]) ')
+                    cp, co = tonumber(cp), tonumber(co)
+                    -- A later poll's state stays, and a task not reported never replaces a state seen.
+                    if cp ~= nil and co ~= nil and cp <= now + skew and co <= now + skew then
                       if cp > p or (how == 'a' and ck ~= 'N') then write = false end
                     end
                   end
@@ -223,21 +225,16 @@ final class RedisWatchStore implements SharedWatchStore {
 
     // ---- Keys ----
 
-    private String key(String account, String rest) {
-        // TODO(redislayout): SharedFormat.WATCH_STATE / WATCH_SLOT / WATCH_NOTICE.key once on main.
-        return prefix + ":v1:{" + account + "}:" + rest;
-    }
-
     String stateKey(String account, String instanceId, long taskId) {
-        return key(account, "state:" + instanceId + ":" + taskId);
+        return SharedFormat.WATCH_STATE.key(prefix, account, "state:" + instanceId + ":" + taskId);
     }
 
     String slotKey(String account, String instanceId, long taskId) {
-        return key(account, "slot:" + instanceId + ":" + taskId);
+        return SharedFormat.WATCH_SLOT.key(prefix, account, "slot:" + instanceId + ":" + taskId);
     }
 
     String channel(String account) {
-        return key(account, "published");
+        return SharedFormat.WATCH_PUBLISHED.key(prefix, account, "published");
     }
 
     private String[] stateAndSlotKeys(String account, String instanceId, List<Long> taskIds) {
@@ -307,19 +304,20 @@ final class RedisWatchStore implements SharedWatchStore {
     public Mono<Integer> publish(String account, String instanceId, String token, List<Long> taskIds,
             List<Publication> states) {
         String[] keys = stateAndSlotKeys(account, instanceId, taskIds);
-        String[] args = new String[5 + 2 * taskIds.size()];
+        String[] args = new String[6 + 2 * taskIds.size()];
         args[0] = token;
         args[1] = Long.toString(retention.toMillis());
         args[2] = channel(account);
         args[3] = instanceId;
         args[4] = Long.toString(SKEW_MICROS);
+        args[5] = Integer.toString(MAX_VALUE_BYTES);
         for (int i = 0; i < taskIds.size(); i++) {
-            args[5 + 2 * i] = "-";
-            args[6 + 2 * i] = "";
+            args[6 + 2 * i] = "-";
+            args[7 + 2 * i] = "";
             for (Publication p : states) {
                 if (p.taskId() == taskIds.get(i)) {
-                    args[5 + 2 * i] = p.onlyIfAbsent() ? "a" : "w";
-                    args[6 + 2 * i] = p.value();
+                    args[6 + 2 * i] = p.onlyIfAbsent() ? "a" : "w";
+                    args[7 + 2 * i] = p.value();
                 }
             }
         }
@@ -487,11 +485,12 @@ final class RedisWatchStore implements SharedWatchStore {
 
     /** Closes the connections, and the client when this store made it. */
     Mono<Void> close() {
-        List<CompletableFuture<? extends StatefulRedisConnection<String, String>>> open = new ArrayList<>();
-        open.add(connection.getAndSet(null));
-        open.add(pubSub.getAndSet(null));
+        List<CompletableFuture<? extends StatefulRedisConnection<String, String>>> open = java.util.stream.Stream
+                .<CompletableFuture<? extends StatefulRedisConnection<String, String>>>of(connection.getAndSet(null),
+                        pubSub.getAndSet(null))
+                .filter(java.util.Objects::nonNull)
+                .toList();
         Mono<Void> closing = Flux.fromIterable(open)
-                .filter(f -> f != null)
                 .flatMap(f -> Mono.fromFuture(f).onErrorResume(e -> Mono.empty())
                         .flatMap(c -> Mono.fromCompletionStage(c.closeAsync())))
                 .then();
