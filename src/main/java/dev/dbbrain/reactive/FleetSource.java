@@ -65,8 +65,8 @@ final class FleetSource implements TaskStateSource {
         final LongAdder fallbackPolls = new LongAdder();
     }
 
-    /** How many abandoned slots are remembered to count take-overs; past it, the memory starts again. */
-    private static final int MAX_ABANDONED = 10_000;
+    /** How many awaited tasks are remembered to count take-overs; past it, the memory starts again. */
+    private static final int MAX_AWAITED = 10_000;
 
     private final WatchSharing sharing;
     private final SharedWatchStore store;
@@ -83,8 +83,11 @@ final class FleetSource implements TaskStateSource {
     private final ConcurrentHashMap<String, Disposable> hints = new ConcurrentHashMap<>();
     /** The rounds of each (account, instance) that may wait for a publication. */
     private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
-    /** Tasks whose holder let its lease run out without publishing: the next slot taken here is a take-over. */
-    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    /**
+     * Tasks a round of this replica waited for in vain (held by another, nothing published): if the next round takes
+     * the slot with still nothing published, the holder let its lease run out, and the poll is taken over.
+     */
+    private final Set<String> awaited = ConcurrentHashMap.newKeySet();
     /** The account of the credentials last seen, derived once per credentials object. */
     private volatile SharedStateCodec.Account account;
     private volatile Credentials accountOf;
@@ -216,11 +219,11 @@ final class FleetSource implements TaskStateSource {
         });
     }
 
-    private void abandon(String key) {
-        if (abandoned.size() >= MAX_ABANDONED) {
-            abandoned.clear();
+    private void awaitedInVain(String key) {
+        if (awaited.size() >= MAX_AWAITED) {
+            awaited.clear();
         }
-        abandoned.add(key);
+        awaited.add(key);
     }
 
     // ---- One round ----
@@ -338,7 +341,7 @@ final class FleetSource implements TaskStateSource {
                     }
                     case MINE -> {
                         mine.put(id, slot.fenceMicros());
-                        if (abandoned.remove(key + " " + id) || slot.brokenLock()) {
+                        if (awaited.remove(key + " " + id) || slot.brokenLock()) {
                             counters.pollsTakenOver.increment();
                             listener.sharedPollTakenOver(instanceId, id);
                         }
@@ -374,6 +377,7 @@ final class FleetSource implements TaskStateSource {
             }
             outcomes.put(id, outcome);
             ages.put(id, Math.max(0, TimeUnit.MICROSECONDS.toMillis(slot.ageMicros())));
+            awaited.remove(key + " " + id);
             return true;
         }
 
@@ -527,9 +531,8 @@ final class FleetSource implements TaskStateSource {
                                 received++;
                             } else {
                                 all = false;
-                                if (last && slot.kind() == Kind.STALE) {
-                                    // Nobody holds it and nothing came: its holder died or gave up.
-                                    abandon(key + " " + id);
+                                if (last) {
+                                    awaitedInVain(key + " " + id);
                                 }
                             }
                         }
