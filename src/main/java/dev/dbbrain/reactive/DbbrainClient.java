@@ -382,7 +382,7 @@ public final class DbbrainClient implements AutoCloseable {
     /**
      * Returns this library's version, as sent in {@code X-TC-RequestClient}.
      *
-     * @return the version, such as {@code 0.1.0}
+     * @return the version, such as {@code 1.0.0}
      */
     public static String version() {
         return VERSION;
