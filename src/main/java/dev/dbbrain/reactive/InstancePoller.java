@@ -15,7 +15,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Polls the watched tasks of one instance: one timer for the earliest task due, and one round of the engine's
- * {@link TaskStateSource} (today one Describe request) per batch of up to {@code maxBatch} due tasks. What each
+ * {@link TaskStateSource} (one Describe request, or the fleet's shared round) per batch of up to {@code maxBatch} due tasks. What each
  * answer means is {@link WatchPolicy}'s to decide; this class schedules, batches and keeps the books.
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
