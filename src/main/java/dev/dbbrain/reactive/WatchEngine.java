@@ -3,6 +3,7 @@ package dev.dbbrain.reactive;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,7 +120,7 @@ final class WatchEngine {
     Flux<TaskInfo> watchCreated(Mono<Long> create, String instanceId, WatchOptions options) {
         return Flux.defer(() -> {
             if (!admit()) {
-                listener.watchRejected();
+                listener.watchRejected(instanceId, OptionalLong.empty());
                 return Flux.error(overCapacity("kill on " + instanceId));
             }
             ReservedPlace place = new ReservedPlace();
@@ -221,12 +222,12 @@ final class WatchEngine {
         if (!admitted && !admit()) {
             // No action: a watch is no single API action, and none was refused (nothing was sent); the exception
             // documents null for it, and limitName says which setting to raise.
-            listener.watchRejected();
+            listener.watchRejected(instanceId, OptionalLong.of(taskId));
             Operators.error(actual, overCapacity("watch of task " + taskId + " on " + instanceId));
             return;
         }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
-        listener.watchStarted();
+        listener.watchStarted(instanceId, taskId);
         WatchSubscription subscription = new WatchSubscription(this, actual, options, scheduler, instanceId, taskId);
         try {
             actual.onSubscribe(subscription);
@@ -275,9 +276,9 @@ final class WatchEngine {
     }
 
     /** A subscriber admitted by {@link #subscribe} ended: completed, failed or cancelled. Once per subscriber. */
-    void released() {
+    void released(String instanceId, long taskId) {
         subscribers.decrementAndGet();
-        listener.watchEnded();
+        listener.watchEnded(instanceId, taskId);
     }
 
     /**

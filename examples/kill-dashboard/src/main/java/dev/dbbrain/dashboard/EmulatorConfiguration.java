@@ -4,9 +4,11 @@ import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.spring.DbbrainClientCustomizer;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +25,7 @@ class EmulatorConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmulatorConfiguration.class);
 
     @Bean(destroyMethod = "stop")
-    EmbeddedEmulator embeddedEmulator(DashboardProperties properties) {
+    EmbeddedEmulator embeddedEmulator(DashboardProperties properties, ObjectProvider<EmulatorClock> clock) {
         DashboardProperties.Emulator settings = properties.emulator();
         if (settings.endpoint() != null) {
             // Replicas of the dashboard sharing one emulator (run.sh --fleet): its tasks are the same for all.
@@ -36,6 +38,7 @@ class EmulatorConfiguration {
         Credentials credentials = madeUpCredentials();
         // start() waits for the bind: this runs on the thread refreshing the context, never an event loop.
         DbbrainEmulator emulator = DbbrainEmulator.builder()
+                .clock(clock.getIfAvailable(() -> new EmulatorClock(Clock.systemUTC())).clock())
                 .credentials(credentials.secretId(), credentials.secretKey())
                 .stepDuration(settings.stepDuration())
                 .proxies(settings.proxies())
@@ -60,6 +63,16 @@ class EmulatorConfiguration {
         random.nextBytes(id);
         random.nextBytes(key);
         return Credentials.of("AKIDdashboard" + HexFormat.of().formatHex(id), HexFormat.of().formatHex(key));
+    }
+
+    /**
+     * The clock the embedded emulator runs on (its tasks' progress, timestamps and rate windows), when a bean of
+     * this type exists; otherwise the system's. Tests supply one they move by hand, so that a task stays in each
+     * state until they have seen it, however loaded the machine.
+     *
+     * @param clock the clock
+     */
+    record EmulatorClock(Clock clock) {
     }
 
     /**
