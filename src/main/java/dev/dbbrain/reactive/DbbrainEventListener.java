@@ -202,6 +202,61 @@ public abstract class DbbrainEventListener {
     }
 
     /**
+     * With {@link DbbrainClient.Builder#watchSharing(WatchSharing) watch sharing}: this replica polled tasks for the
+     * fleet, in one DescribeProxySessionKillTasks request for tasks of one instance whose poll slots it took; what it
+     * learns is published to the other replicas. The request itself is also reported to {@link #request}.
+     *
+     * @param instanceId the instance
+     * @param tasks how many tasks the request polls
+     */
+    public void sharedPollSent(String instanceId, int tasks) {
+    }
+
+    /**
+     * With watch sharing: states of watched tasks came from the fleet, polled by another replica; no request was sent
+     * for them here.
+     *
+     * @param instanceId the instance
+     * @param states how many states of its tasks one round took
+     */
+    public void sharedStatesReceived(String instanceId, int states) {
+    }
+
+    /**
+     * With watch sharing: this replica took over the poll of a task from the replica that held its slot and let the
+     * lease run out without publishing (it died, or paused past its lease), or held it by a lock without a valid
+     * lease.
+     *
+     * @param instanceId the instance
+     * @param taskId the task
+     */
+    public void sharedPollTakenOver(String instanceId, long taskId) {
+    }
+
+    /**
+     * With watch sharing: a state read from the fleet's store was ignored and never emitted; the task is polled
+     * instead.
+     *
+     * @param instanceId the instance
+     * @param taskId the task
+     * @param reason {@code corrupt} (not the library's layout, too large, or not a valid answer), {@code foreign} (its
+     *     MAC does not verify: written by something else, or under other credentials), {@code misplaced} (a state of
+     *     another task or instance) or {@code regressed} (older than a state this replica has seen)
+     */
+    public void sharedStateRejected(String instanceId, long taskId, String reason) {
+    }
+
+    /**
+     * With watch sharing: this replica polled tasks on its own, without the fleet, because the store was down or
+     * slower than its timeout (one warning per outage is logged; sharing resumes when the store answers).
+     *
+     * @param instanceId the instance
+     * @param tasks how many tasks the round polls
+     */
+    public void sharedPollFallback(String instanceId, int tasks) {
+    }
+
+    /**
      * One call of a client, shared by all its attempts: the same instance is passed to {@link #call(Call, Mono)} and
      * reached from each {@link Attempt#call()}. Immutable; made by the client only.
      */

@@ -21,10 +21,11 @@ import reactor.util.context.Context;
  * Runs the watches of one client: an {@link InstancePoller} per (instance, scheduler), holding one {@link TaskLoop}
  * per watched task, which every subscriber of that task shares.
  *
- * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (today a
- * batched Describe, {@link DescribeSource}); <em>what</em> an answer means (emit, wait, skip, end, and why) is
- * {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for whom</em> (scheduling, batching per
- * instance, demand, locking, signalling) is this engine, which embeds no rule of its own.
+ * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (a batched
+ * Describe, {@link DescribeSource}, or a fleet's shared states, {@link FleetSource}); <em>what</em> an answer means
+ * (emit, wait, skip, end, and why) is {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for
+ * whom</em> (scheduling, batching per instance, demand, locking, signalling) is this engine, which embeds no rule of
+ * its own.
  *
  * <p>Why a custom {@code Publisher} and not {@code Flux.interval(...).concatMap(describe)}: a composed poll chain
  * runs one loop per subscriber (Azure's {@code PollerFlux} does), ignores demand (interval keeps ticking for a

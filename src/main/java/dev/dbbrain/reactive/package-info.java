@@ -44,8 +44,10 @@
  *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
  *       to its requests. Its rules (change and regression, not-found grace, skipped rounds, failed polls,
  *       {@code failedAsError}, the deadline, latest-state delivery) are pure functions in {@code WatchPolicy}, and
- *       the states come from a {@code TaskStateSource} (today a batched Describe, {@code DescribeSource}), the seam a
- *       fleet-wide source plugs into.
+ *       the states come from a {@code TaskStateSource}: a batched Describe ({@code DescribeSource}), or with
+ *       {@link dev.dbbrain.reactive.WatchSharing} the fleet's ({@code FleetSource}: states other replicas published
+ *       in Redis, a poll slot per task, its own Describe as the fallback), whose Redis side is the internal
+ *       {@code SharedWatchStore}, implemented with Lettuce in {@code ratelimit.redis}.
  *   <li>The transport ({@code ApiTransport}) is configured by one immutable {@code TransportSettings}, set by name
  *       when the client is built.
  *   <li>Observability goes through one public hook, {@link dev.dbbrain.reactive.DbbrainEventListener}, called by

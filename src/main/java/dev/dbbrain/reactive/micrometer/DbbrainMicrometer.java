@@ -35,7 +35,14 @@ import java.util.Objects;
  *   <li>{@code dbbrain.watch.active}, gauge of watch subscribers not ended;
  *   <li>{@code dbbrain.watch.updates}, counter of task state changes seen by watches, tag {@code status};
  *   <li>{@code dbbrain.watch.rejected}, counter of watch subscribers refused because the client's
- *       {@code maxWatches} were running.
+ *       {@code maxWatches} were running;
+ *   <li>with {@linkplain DbbrainClient.Builder#watchSharing watch sharing}: {@code dbbrain.watch.shared.polls},
+ *       counter of the watches' Describe requests this replica sent, tag {@code shared} ({@code true}: for the
+ *       fleet, holding the tasks' poll slots; {@code false}: on its own while the fleet's Redis was unreachable);
+ *       {@code dbbrain.watch.shared.received}, counter of task states taken from the fleet (polled by another
+ *       replica); {@code dbbrain.watch.shared.takeovers}, counter of task polls taken over from a replica that held
+ *       them and published nothing; {@code dbbrain.watch.shared.rejected}, counter of states read from Redis and
+ *       ignored, tag {@code reason} ({@code corrupt}, {@code foreign}, {@code misplaced}, {@code regressed}).
  * </ul>
  * Clients reporting to the same {@code MeterRegistry} add up in the gauges.
  *

@@ -33,6 +33,13 @@ final class MicrometerListener extends DbbrainEventListener {
     static final String WATCH_ACTIVE = "dbbrain.watch.active";
     static final String WATCH_UPDATES = "dbbrain.watch.updates";
     static final String WATCH_REJECTED = "dbbrain.watch.rejected";
+    static final String SHARED_POLLS = "dbbrain.watch.shared.polls";
+    static final String SHARED_RECEIVED = "dbbrain.watch.shared.received";
+    static final String SHARED_TAKEOVERS = "dbbrain.watch.shared.takeovers";
+    static final String SHARED_REJECTED = "dbbrain.watch.shared.rejected";
+    /** The reasons {@link DbbrainEventListener#sharedStateRejected} documents; anything else counts as corrupt. */
+    private static final java.util.List<String> REJECTION_REASONS = java.util.List.of("corrupt", "foreign",
+            "misplaced", "regressed");
 
     /**
      * The gauges' values, one set per registry: a gauge registered twice under one name is the first one, so every
@@ -53,6 +60,11 @@ final class MicrometerListener extends DbbrainEventListener {
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
     private final Counter rejected;
+    private final Counter sharedPolls;
+    private final Counter fallbackPolls;
+    private final Counter sharedReceived;
+    private final Counter sharedTakeovers;
+    private final Map<String, Counter> sharedRejected = new ConcurrentHashMap<>();
 
     MicrometerListener(MeterRegistry registry, ObservationRegistry observations) {
         this.registry = registry;
@@ -72,6 +84,24 @@ final class MicrometerListener extends DbbrainEventListener {
         rejected = Counter.builder(WATCH_REJECTED)
                 .description("Watch subscribers refused because the client's maxWatches were running")
                 .register(registry);
+        sharedPolls = Counter.builder(SHARED_POLLS).tag("shared", "true")
+                .description("Describe requests of watches this replica sent: for the fleet (shared) or on its own "
+                        + "while the fleet's Redis was unreachable")
+                .register(registry);
+        fallbackPolls = Counter.builder(SHARED_POLLS).tag("shared", "false")
+                .description("Describe requests of watches this replica sent: for the fleet (shared) or on its own "
+                        + "while the fleet's Redis was unreachable")
+                .register(registry);
+        sharedReceived = Counter.builder(SHARED_RECEIVED)
+                .description("Task states this replica took from the fleet, polled by another replica")
+                .register(registry);
+        sharedTakeovers = Counter.builder(SHARED_TAKEOVERS)
+                .description("Task polls taken over from a replica that held them and published nothing")
+                .register(registry);
+        for (String reason : REJECTION_REASONS) {
+            sharedRejected.put(reason, Counter.builder(SHARED_REJECTED).tag("reason", reason)
+                    .description("States read from the fleet's Redis and ignored, never emitted").register(registry));
+        }
     }
 
     @Override
@@ -200,6 +230,32 @@ final class MicrometerListener extends DbbrainEventListener {
     @Override
     public void watchUpdated(TaskStatus status) {
         updates.get(status).increment();
+    }
+
+    @Override
+    public void sharedPollSent(String instanceId, int tasks) {
+        sharedPolls.increment();
+    }
+
+    @Override
+    public void sharedPollFallback(String instanceId, int tasks) {
+        fallbackPolls.increment();
+    }
+
+    @Override
+    public void sharedStatesReceived(String instanceId, int states) {
+        sharedReceived.increment(states);
+    }
+
+    @Override
+    public void sharedPollTakenOver(String instanceId, long taskId) {
+        sharedTakeovers.increment();
+    }
+
+    @Override
+    public void sharedStateRejected(String instanceId, long taskId, String reason) {
+        // The tag's values stay the documented few, whatever a caller passes.
+        sharedRejected.getOrDefault(reason, sharedRejected.get("corrupt")).increment();
     }
 
     @Override

@@ -215,9 +215,12 @@ class MicrometerMetricsIT {
                 case "dbbrain.client.requests.active" -> assertThat(keys).containsExactlyInAnyOrder("action", "resend");
                 case "dbbrain.client.calls.active", "dbbrain.limiter.wait" ->
                         assertThat(keys).containsExactly("action");
-                case "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.rejected" ->
+                case "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.rejected",
+                        "dbbrain.watch.shared.received", "dbbrain.watch.shared.takeovers" ->
                         assertThat(keys).isEmpty();
                 case "dbbrain.watch.updates" -> assertThat(keys).containsExactly("status");
+                case "dbbrain.watch.shared.polls" -> assertThat(keys).containsExactly("shared");
+                case "dbbrain.watch.shared.rejected" -> assertThat(keys).containsExactly("reason");
                 default -> throw new AssertionError("unexpected meter " + meter.getId());
             }
         }

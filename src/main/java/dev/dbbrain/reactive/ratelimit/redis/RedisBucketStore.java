@@ -216,7 +216,7 @@ final class RedisBucketStore {
         return new RedisBucketStore((RedisClient) client, parse(redisUri), false, commandTimeout, time);
     }
 
-    private static RedisURI parse(String redisUri) {
+    static RedisURI parse(String redisUri) {
         try {
             return RedisURI.create(redisUri);
         } catch (RuntimeException e) {
