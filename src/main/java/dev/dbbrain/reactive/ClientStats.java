@@ -24,7 +24,19 @@ package dev.dbbrain.reactive;
  * @param maxWatches the most watch subscribers the client runs at once, set with
  *     {@link DbbrainClient.Builder#maxWatches(int)}; a watch subscribed beyond it fails with
  *     {@link DbbrainCapacityException}
+ * @param sharedPollsSent with {@link DbbrainClient.Builder#watchSharing(WatchSharing) watch sharing}: Describe
+ *     requests this replica sent for the fleet, for tasks whose poll slots it took (their states were published to
+ *     the other replicas); 0 without sharing
+ * @param sharedStatesReceived with watch sharing: task states this replica took from the fleet, polled by another
+ *     replica, with no request of its own
+ * @param sharedPollsTakenOver with watch sharing: task polls this replica took over from a replica that held the
+ *     task's slot and let its lease run out without publishing (it died, or paused past its lease)
+ * @param sharedStatesRejected with watch sharing: states read from the fleet's store and ignored, never emitted:
+ *     corrupt, written by something else, for another task, or going back from a state already seen
+ * @param sharedFallbackPolls with watch sharing: Describe requests of the watches this replica sent on its own,
+ *     without asking the store, because the store was down or slow
  */
 public record ClientStats(long requests, long retries, long throttled, long clockCorrections, int watchedInstances,
-        int watchedTasks, int pollsInFlight, int timers, int watchSubscribers, int maxWatches) {
+        int watchedTasks, int pollsInFlight, int timers, int watchSubscribers, int maxWatches, long sharedPollsSent,
+        long sharedStatesReceived, long sharedPollsTakenOver, long sharedStatesRejected, long sharedFallbackPolls) {
 }

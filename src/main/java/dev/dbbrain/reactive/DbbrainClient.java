@@ -67,6 +67,8 @@ public final class DbbrainClient implements AutoCloseable {
     private final ApiTransport transport;
     private final Counters counters = new Counters();
     private final WatchEngine engine;
+    /** The fleet's source of states, with {@link Builder#watchSharing(WatchSharing)}; else {@code null}. */
+    private final FleetSource fleet;
     private final WatchOptions watchOptions;
     private final JsonCodec codec;
     private final ConnectionProvider ownedProvider;
@@ -122,9 +124,16 @@ public final class DbbrainClient implements AutoCloseable {
                 .listener(b.listener)
                 .build(), counters, closed::get);
         this.watchOptions = b.watchOptions;
-        this.engine = new WatchEngine(new DescribeSource((instanceId, ids) -> describeProxySessionKillTasks(
+        TaskStateSource source = new DescribeSource((instanceId, ids) -> describeProxySessionKillTasks(
                 new DescribeProxySessionKillTasksRequest(instanceId, ids, null))
-                .map(DescribeProxySessionKillTasksResponse::tasks)), b.maxBatch, b.maxWatches, schedulers, b.listener);
+                .map(DescribeProxySessionKillTasksResponse::tasks));
+        if (b.watchSharing != null) {
+            fleet = new FleetSource(b.watchSharing, source, credentials, SharedStateCodec::accountId, b.listener);
+            source = fleet;
+        } else {
+            fleet = null;
+        }
+        this.engine = new WatchEngine(source, b.maxBatch, b.maxWatches, schedulers, b.listener);
     }
 
     /**
@@ -153,7 +162,7 @@ public final class DbbrainClient implements AutoCloseable {
         if (request == null) {
             return Mono.error(new NullPointerException("request must not be null"));
         }
-        return call(ApiAction.CREATE, () -> codec.encode(request), codec::decodeCreate);
+        return call(ApiAction.CREATE, request.instanceId(), () -> codec.encode(request), codec::decodeCreate);
     }
 
     /**
@@ -168,7 +177,7 @@ public final class DbbrainClient implements AutoCloseable {
         if (request == null) {
             return Mono.error(new NullPointerException("request must not be null"));
         }
-        return call(ApiAction.DESCRIBE, () -> codec.encode(request), codec::decodeDescribe);
+        return call(ApiAction.DESCRIBE, request.instanceId(), () -> codec.encode(request), codec::decodeDescribe);
     }
 
     /**
@@ -321,17 +330,21 @@ public final class DbbrainClient implements AutoCloseable {
      */
     public ClientStats stats() {
         WatchEngine.WatchState w = engine.state();
+        FleetSource.Counters f = fleet == null ? new FleetSource.Counters() : fleet.counters();
         return new ClientStats(counters.requests.sum(), counters.retries.sum(), counters.throttled.sum(),
                 counters.clockCorrections.sum(), w.instances(), w.tasks(), w.requestsInFlight(), w.timers(),
-                w.subscribers(), engine.maxWatches());
+                w.subscribers(), engine.maxWatches(), f.pollsSent.sum(), f.statesReceived.sum(),
+                f.pollsTakenOver.sum(), f.statesRejected.sum(), f.fallbackPolls.sum());
     }
 
-    private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
+    /** One call per subscription: see {@link ApiTransport#call}. */
+    private <T> Mono<T> call(ApiAction action, String instanceId, Supplier<byte[]> body,
+            Function<byte[], T> decoder) {
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(closedError());
             }
-            return transport.call(action, body.get(), decoder);
+            return transport.call(action, instanceId, body.get(), decoder);
         });
     }
 
@@ -350,6 +363,9 @@ public final class DbbrainClient implements AutoCloseable {
         }
         // Watches first, so their requests are cancelled rather than cut off by the pool going away.
         engine.close();
+        if (fleet != null) {
+            fleet.close();
+        }
         if (ownedProvider != null) {
             ownedProvider.disposeLater().subscribe();
         }
@@ -413,6 +429,7 @@ public final class DbbrainClient implements AutoCloseable {
         private int maxBatch = DEFAULT_MAX_BATCH;
         private int maxWatches = DEFAULT_MAX_WATCHES;
         private WatchOptions watchOptions = WatchOptions.defaults();
+        private WatchSharing watchSharing;
         private DbbrainEventListener listener = DbbrainEventListener.NONE;
         private List<X509Certificate> trustedCertificates = List.of();
 
@@ -739,6 +756,31 @@ public final class DbbrainClient implements AutoCloseable {
          */
         public Builder watchOptions(WatchOptions options) {
             this.watchOptions = Objects.requireNonNull(options, "watchOptions must not be null");
+            return this;
+        }
+
+        /**
+         * Shares this client's watches with the other replicas of the service that use the same store: a task watched
+         * on several replicas costs the account at most one DescribeProxySessionKillTasks per poll interval, the
+         * tasks of one instance still batched, and a subscriber on any replica gets each state when one of them
+         * polled it. Off by default. See {@link WatchSharing} for what it guarantees and how it fails (toward each
+         * replica polling on its own, never toward a watch that stops).
+         *
+         * <pre>{@code
+         * DbbrainClient client = DbbrainClient.builder()
+         *         .watchSharing(RedisWatchSharing.builder("redis://redis.internal:6379").build())
+         *         .build();
+         * }</pre>
+         *
+         * Replicas share the polls of the account they sign as (a hash of the SecretId names the keys); replicas
+         * with temporary credentials share the keys of no SecretId, as the Redis limiter's buckets do.
+         *
+         * @param sharing the sharing, from {@code dev.dbbrain.reactive.ratelimit.redis.RedisWatchSharing}, or
+         *     {@code null} for none
+         * @return this builder
+         */
+        public Builder watchSharing(WatchSharing sharing) {
+            this.watchSharing = sharing;
             return this;
         }
 

@@ -15,7 +15,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Polls the watched tasks of one instance: one timer for the earliest task due, and one round of the engine's
- * {@link TaskStateSource} (today one Describe request) per batch of up to {@code maxBatch} due tasks. What each
+ * {@link TaskStateSource} (one Describe request, or the fleet's shared round) per batch of up to {@code maxBatch} due tasks. What each
  * answer means is {@link WatchPolicy}'s to decide; this class schedules, batches and keeps the books.
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
@@ -34,6 +34,8 @@ final class InstancePoller {
     /** The tasks of one Describe request in flight. */
     static final class Batch {
         final List<TaskLoop> loops;
+        /** What the source is asked: the loops' tasks, with what their watches know, read under the monitor. */
+        final TaskStateSource.Round round;
         final Disposable.Swap request = Disposables.swap();
         private final AtomicBoolean settled = new AtomicBoolean();
 
@@ -42,8 +44,9 @@ final class InstancePoller {
             return settled.compareAndSet(false, true);
         }
 
-        Batch(List<TaskLoop> loops) {
+        Batch(List<TaskLoop> loops, TaskStateSource.Round round) {
             this.loops = loops;
+            this.round = round;
         }
     }
 
@@ -198,7 +201,14 @@ final class InstancePoller {
                 due.addAll(early.subList(0, Math.min(room, early.size())));
             }
             for (int from = 0; from < due.size(); from += maxBatch) {
-                Batch batch = new Batch(List.copyOf(due.subList(from, Math.min(due.size(), from + maxBatch))));
+                List<TaskLoop> loops = List.copyOf(due.subList(from, Math.min(due.size(), from + maxBatch)));
+                List<Long> ids = new ArrayList<>(loops.size());
+                Map<Long, TaskStateSource.Known> known = new HashMap<>(loops.size() * 2);
+                for (TaskLoop loop : loops) {
+                    ids.add(loop.taskId());
+                    known.put(loop.taskId(), new TaskStateSource.Known(loop.intervalMillis(), loop.latest()));
+                }
+                Batch batch = new Batch(loops, new TaskStateSource.Round(key.instanceId(), ids, scheduler, known));
                 for (TaskLoop loop : batch.loops) {
                     loop.batch(batch);
                 }
@@ -208,11 +218,7 @@ final class InstancePoller {
             }
         }
         for (Batch batch : batches) {
-            List<Long> ids = new ArrayList<>(batch.loops.size());
-            for (TaskLoop loop : batch.loops) {
-                ids.add(loop.taskId());
-            }
-            batch.request.update(engine.source().poll(new TaskStateSource.Round(key.instanceId(), ids, scheduler))
+            batch.request.update(engine.source().poll(batch.round)
                     .subscribe(answer -> settled(batch, () -> onAnswer(batch, answer)),
                             error -> settled(batch, () -> onError(batch, error)),
                             () -> settled(batch, () -> onAnswer(batch, TaskStateSource.Answer.failed(
@@ -258,7 +264,7 @@ final class InstancePoller {
      */
     private void onAnswer(Batch batch, TaskStateSource.Answer answer) {
         List<WatchSubscription> signal = new ArrayList<>();
-        List<TaskStatus> changes = new ArrayList<>();
+        List<TaskInfo> changes = new ArrayList<>();
         boolean idle;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
@@ -268,7 +274,7 @@ final class InstancePoller {
             for (TaskLoop loop : batch.loops) {
                 loop.batch(null);
                 if (loop.apply(answer.outcome(loop.taskId()), now) instanceof WatchPolicy.Emit emit) {
-                    changes.add(emit.state().taskStatus());
+                    changes.add(emit.state());
                 }
                 if (loop.isEnded()) {
                     loops.remove(loop.taskId(), loop);
@@ -278,7 +284,7 @@ final class InstancePoller {
                 } else if (!loop.hasSubscribers()) {
                     loops.remove(loop.taskId(), loop);
                 } else {
-                    loop.scheduleNext(now);
+                    loop.scheduleNext(now, answer.ageMillis(loop.taskId()));
                 }
                 loop.addSubscribersTo(signal);
             }
@@ -289,8 +295,8 @@ final class InstancePoller {
             // Nothing more is scheduled here: the request is done with before anyone hears of its end.
             settle(batch);
         }
-        for (TaskStatus status : changes) {
-            engine.listener().watchUpdated(status);
+        for (TaskInfo state : changes) {
+            engine.listener().watchUpdated(key.instanceId(), state);
         }
         for (WatchSubscription s : signal) {
             s.drain();

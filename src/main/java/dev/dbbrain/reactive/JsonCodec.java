@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -60,6 +61,46 @@ final class JsonCodec {
             json.writeStringProperty("Product", request.product());
             json.writeEndObject();
         });
+    }
+
+    /**
+     * States written as the service's DescribeProxySessionKillTasks answer, times as ISO-8601 instants: how a replica
+     * publishes a state to its fleet, which reads it back with {@link #decodeDescribe} as it reads the service.
+     */
+    byte[] encodeDescribeAnswer(List<TaskInfo> tasks, String requestId) {
+        return JsonOutput.bytes(json -> {
+            json.writeStartObject();
+            json.writeObjectPropertyStart("Response");
+            json.writeArrayPropertyStart("Tasks");
+            for (TaskInfo task : tasks) {
+                json.writeStartObject();
+                json.writeNumberProperty("AsyncRequestId", task.asyncRequestId());
+                json.writeStringProperty("InstanceId", task.instanceId());
+                json.writeStringProperty("TaskStatus", task.status());
+                json.writeNumberProperty("Progress", task.progress());
+                strings(json, "InstProxyList", task.instProxyList());
+                json.writeNumberProperty("InstProxyCount", task.instProxyCount());
+                strings(json, "FinishedProxyList", task.finishedProxyList());
+                strings(json, "FailedProxyList", task.failedProxyList());
+                json.writeStringProperty("CreateTime", task.createTime().map(Instant::toString).orElse(""));
+                json.writeStringProperty("StartTime", task.startTime().map(Instant::toString).orElse(""));
+                json.writeStringProperty("EndTime", task.endTime().map(Instant::toString).orElse(""));
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeNumberProperty("TotalCount", tasks.size());
+            json.writeStringProperty("RequestId", requestId);
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
+    private static void strings(JsonGenerator json, String name, List<String> values) {
+        json.writeArrayPropertyStart(name);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
     CreateProxySessionKillTaskResponse decodeCreate(byte[] body) {

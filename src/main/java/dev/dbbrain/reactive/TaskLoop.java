@@ -133,8 +133,22 @@ final class TaskLoop implements Scannable {
 
     /** Schedules the next poll after a settled one, at the interval the most eager subscriber asks for. */
     void scheduleNext(long now) {
+        scheduleNext(now, 0);
+    }
+
+    /**
+     * Schedules the next poll after a settled one whose state was observed {@code ageMillis} before {@code now}
+     * (another replica's, {@link TaskStateSource.Answer#ageMillis}): the interval counts from the observation, and
+     * the next poll is never due before that state is older than the interval, when the fleet polls it again.
+     */
+    void scheduleNext(long now, long ageMillis) {
         long delay = nextDelayMillis();
-        nextDue = now + delay;
+        if (ageMillis > 0) {
+            long observed = now - ageMillis;
+            nextDue = Math.max(observed + delay, observed + intervalMillis());
+        } else {
+            nextDue = now + delay;
+        }
         slack = delay / 2;
     }
 
@@ -207,6 +221,15 @@ final class TaskLoop implements Scannable {
             }
         }
         return false;
+    }
+
+    /** The interval, without jitter, the most eager subscriber asks for after this many unchanged polls. */
+    long intervalMillis() {
+        long interval = Long.MAX_VALUE;
+        for (WatchSubscription s : subscribers) {
+            interval = Math.min(interval, s.options().intervalMillis(unchangedPolls));
+        }
+        return interval == Long.MAX_VALUE ? 1000 : interval;
     }
 
     /** The delay the most eager subscriber asks for after this many unchanged polls. */

@@ -1,16 +1,18 @@
 package dev.dbbrain.reactive;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Where the watch engine gets the states of the tasks it watches: asked once per round, for the due tasks of one
- * instance. Today's source is {@link DescribeSource}, one batched DescribeProxySessionKillTasks request per round
- * through the client (so through its rate limiter and retries); the next is the fleet's, which answers a round from
- * the state other replicas published in Redis, polls (under a short poll lock) only the tasks whose state is stale,
- * publishes what it polled, and falls back to a {@code DescribeSource} when Redis is slow or down.
+ * instance. Two sources exist: {@link DescribeSource}, one batched DescribeProxySessionKillTasks request per round
+ * through the client (so through its rate limiter and retries); and, with watch sharing, {@link FleetSource}, which
+ * answers a round from the state other replicas published in Redis, polls (under a short poll slot) only the tasks
+ * whose state is stale, publishes what it polled, and falls back to its {@code DescribeSource} when Redis is slow or
+ * down.
  *
  * <p><b>What the engine asks.</b> The engine decides when a task is due (demand, intervals, batching per instance,
  * one round per instance in flight) and calls {@link #poll(Round)} with up to {@code maxBatch} task IDs of one
@@ -60,13 +62,39 @@ interface TaskStateSource {
      * @param instanceId the instance
      * @param taskIds the tasks, distinct, at most the client's {@code maxBatch}
      * @param scheduler the scheduler of these watches' timers and clock
+     * @param known what the watches know of each task, by ID; a task absent from it is {@link Known#NOTHING}
      */
-    record Round(String instanceId, List<Long> taskIds, Scheduler scheduler) {
+    record Round(String instanceId, List<Long> taskIds, Scheduler scheduler, Map<Long, Known> known) {
         public Round {
             Objects.requireNonNull(instanceId, "instanceId");
             taskIds = List.copyOf(taskIds);
             Objects.requireNonNull(scheduler, "scheduler");
+            known = Map.copyOf(known);
         }
+
+        /** A round of tasks nothing is known of. */
+        Round(String instanceId, List<Long> taskIds, Scheduler scheduler) {
+            this(instanceId, taskIds, scheduler, Map.of());
+        }
+
+        /** What the watches know of a task of the round. */
+        Known known(long taskId) {
+            return known.getOrDefault(taskId, Known.NOTHING);
+        }
+    }
+
+    /**
+     * What the watches of one due task already know.
+     *
+     * @param intervalMillis the task's poll interval now (its most eager watch's, grown as its options say, without
+     *     jitter): a state observed less than this long ago is as new as a poll of these watches would give, so a
+     *     source may answer with it instead of polling; 0 for none
+     * @param latest the latest state the engine took for the task, {@code null} if it was never seen: a state that
+     *     goes back from it (the policy's regression) is nothing new
+     */
+    record Known(long intervalMillis, TaskInfo latest) {
+        /** Nothing known: no interval, never seen. */
+        static final Known NOTHING = new Known(0, null);
     }
 
     /** What one round learnt, task by task. */
@@ -80,6 +108,20 @@ interface TaskStateSource {
          * @return its outcome, never {@code null}
          */
         WatchPolicy.Outcome outcome(long taskId);
+
+        /**
+         * How long before this round the reported state of a task was observed: 0 for a state polled in this round
+         * (the default), more for a state another replica polled earlier. The engine schedules the task's next
+         * round from the moment the state was observed, not from now, and never before that state is older than
+         * the task's interval: so replicas sharing a task come back when the fleet's next poll is due, and get its
+         * state when it is published, instead of a whole interval behind it.
+         *
+         * @param taskId a task of the round
+         * @return the age of its reported state in milliseconds, at least 0
+         */
+        default long ageMillis(long taskId) {
+            return 0;
+        }
 
         /** The same outcome for every task of the round: what an error of the round means for each. */
         static Answer failed(Throwable error) {

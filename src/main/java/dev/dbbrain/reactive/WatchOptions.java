@@ -243,10 +243,19 @@ public final class WatchOptions {
 
     /** The delay before the next poll after {@code unchangedPolls} polls in a row that saw no change, in ms. */
     long nextDelayMillis(int unchangedPolls) {
-        double base = pollInterval.toMillis() * Math.pow(growthFactor, Math.min(unchangedPolls, 1000));
-        double capped = Math.min(base, maxInterval.toMillis());
+        double capped = intervalMillis(unchangedPolls);
         double factor = jitter == 0 ? 1 : 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         return Math.max(1, Math.round(capped * factor));
+    }
+
+    /**
+     * The interval after {@code unchangedPolls} polls in a row that saw no change, without jitter, in ms: how old a
+     * state may be and still be as new as a poll of this watch would have given (what a fleet's shared state is
+     * judged by).
+     */
+    long intervalMillis(int unchangedPolls) {
+        double base = pollInterval.toMillis() * Math.pow(growthFactor, Math.min(unchangedPolls, 1000));
+        return Math.max(1, Math.round(Math.min(base, maxInterval.toMillis())));
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Set;
 final class Args {
 
     /** Options that take no value. */
-    private static final Set<String> FLAGS = Set.of("emulator", "verbose", "help", "tls", "strict-host");
+    private static final Set<String> FLAGS = Set.of("emulator", "verbose", "help", "tls", "strict-host",
+            "no-shared-watches");
 
     final String command;
     private final Map<String, List<String>> options;

@@ -2,11 +2,13 @@ package dev.dbbrain.reactive.cli;
 
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DbbrainException;
+import dev.dbbrain.reactive.WatchSharing;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
+import dev.dbbrain.reactive.ratelimit.redis.RedisWatchSharing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -37,7 +39,7 @@ final class Cli {
     static final int API_ERROR = 3;
 
     private static final Set<String> GLOBAL = Set.of("endpoint", "region", "output", "verbose", "emulator", "help",
-            "redis", "ca-cert");
+            "redis", "no-shared-watches", "ca-cert");
     private static final Set<String> EMULATOR_OPTIONS = Set.of("port", "secret-id", "secret-key", "proxies", "step-ms",
             "proxy-failure", "rate-limit", "latency-ms", "fault-502", "fault-reset", "fault-malformed",
             "fault-internal-error", "fault-throttle");
@@ -60,7 +62,10 @@ final class Cli {
               --verbose             stack traces and emulator statistics
               --emulator            run against an embedded emulator: no account needed, nothing real is killed
               --redis URI           share the account's rate budget with other processes through this Redis,
-                                    e.g. redis://localhost:6379 (requests fail, unsent, while it is unreachable)
+                                    e.g. redis://localhost:6379 (requests fail, unsent, while it is unreachable),
+                                    and the polls of the tasks they watch: a task followed by several processes
+                                    is polled by one of them at a time (each polls on its own while Redis is down)
+              --no-shared-watches   with --redis, share the budget only: each process polls its own tasks
               --ca-cert FILE        trust the PEM certificates in FILE (and only them) for an https:// endpoint,
                                     e.g. the one 'dbbrain emulator --tls --tls-cert FILE' wrote
               --help                this help; 'dbbrain <command> --help' for a command
@@ -207,13 +212,21 @@ final class Cli {
 
     Session session(Args args, Output output) {
         String redis = args.get("redis", null);
+        boolean shareWatches = !args.flag("no-shared-watches");
+        if (redis == null && !shareWatches) {
+            throw new Args.UsageException("--no-shared-watches needs --redis");
+        }
         RateLimiter limiter;
+        WatchSharing sharing = null;
         try {
             limiter = redis != null ? RedisRateLimiter.builder(redis).build() : RateLimiter.builder().build();
+            if (redis != null && shareWatches) {
+                sharing = RedisWatchSharing.builder(redis).build();
+            }
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--redis: " + e.getMessage());
         }
-        DbbrainClient.Builder builder = DbbrainClient.builder().rateLimiter(limiter);
+        DbbrainClient.Builder builder = DbbrainClient.builder().rateLimiter(limiter).watchSharing(sharing);
         String region = args.get("region", null);
         if (region != null) {
             builder.region(region);

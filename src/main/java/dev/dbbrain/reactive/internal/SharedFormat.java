@@ -31,7 +31,31 @@ public enum SharedFormat {
      * builds before versioned keys wrote ({@code <prefix>:{<account>}:<action>}), and honours that key during the
      * transition.
      */
-    RATE_BUCKET(1, 0);
+    RATE_BUCKET(1, 0),
+
+    /**
+     * A shared watch's latest state of one task ({@code <rest>} is {@code state:<instance>:<task>}): a string
+     * {@code DWS1 <polledAt> <observedAt> <kind> <mac> <answer>}, where the times are microseconds of Redis's clock
+     * (when the poll's slot was taken: the fence of its publication; when the state was observed), the kind is
+     * {@code R} (a state), {@code T} (a terminal state) or {@code N} (not reported), the MAC an HMAC-SHA256 in hex
+     * over the account, instance, task, times, kind and answer, and the answer the state written as the service's
+     * DescribeProxySessionKillTasks answer (see {@code SharedStateCodec}). At most
+     * {@link SharedWatchStore#MAX_VALUE_BYTES}; expires after the sharing's retention.
+     */
+    WATCH_STATE(1, SharedFormat.NONE),
+
+    /**
+     * A shared watch's poll slot of one task ({@code <rest>} is {@code slot:<instance>:<task>}): a string, the token
+     * of the round that polls the task now; expires after the sharing's lease unless renewed. A slot with no expiry,
+     * or more than a minute left, was not set by this library.
+     */
+    WATCH_SLOT(1, SharedFormat.NONE),
+
+    /**
+     * The channel ({@code <rest>} is {@code published}) on which replicas sharing watches say that states of an
+     * instance's tasks were written: each message is the instance ID. Only a hint; the state keys are the truth.
+     */
+    WATCH_PUBLISHED(1, SharedFormat.NONE);
 
     /** {@link #previousVersion()} of a format that never had one. */
     public static final int NONE = -1;

@@ -74,12 +74,13 @@ public class DbbrainAutoConfiguration {
     static class RedisRateLimitConfiguration {
 
         /**
-         * Sets the Redis limiter on the builder when {@code dbbrain.rate-limit.redis.uri} is set, after the
-         * properties and before the application's customizers; does nothing otherwise.
+         * Sets the Redis limiter on the builder when {@code dbbrain.rate-limit.redis.uri} is set, and the sharing of
+         * watches through the same Redis unless {@code dbbrain.watch.shared} is false, after the properties and
+         * before the application's customizers; does nothing otherwise.
          */
         @Bean
         DbbrainClientCustomizer dbbrainRedisRateLimiter(DbbrainProperties properties) {
-            return new RedisRateLimitCustomizer(properties.rateLimit());
+            return new RedisRateLimitCustomizer(properties.rateLimit(), properties.watch().shared());
         }
     }
 

@@ -2,6 +2,10 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
+import dev.dbbrain.reactive.DbbrainClient;
+import dev.dbbrain.reactive.auth.Credentials;
+import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.testing.RedisProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -11,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,6 +83,41 @@ class CliRedisIT {
             emulator.destroy();
             emulator.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aSecondProcessWatchingATaskTheFirstFollowedToItsEndGetsItsFinalStateWithoutARequest() throws Exception {
+        try (RedisProcess redis = RedisProcess.start();
+                DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(SECRET_ID, SECRET_KEY)
+                        .stepDuration(Duration.ofMillis(200)).start();
+                DbbrainClient client = DbbrainClient.builder().endpoint(emulator.endpoint())
+                        .credentials(Credentials.of(SECRET_ID, SECRET_KEY)).build()) {
+            long id = client.createProxySessionKillTask(CreateProxySessionKillTaskRequest.of("crs-rdsw0001"))
+                    .block(Duration.ofSeconds(30)).asyncRequestId();
+            String[] watch = {"watch", "--endpoint", emulator.endpoint(), "--instance", "crs-rdsw0001", "--task",
+                    Long.toString(id), "--interval-ms", "200", "--redis", redis.uri()};
+            CliJar.Result first = CliJar.run(home, ENV, watch);
+            assertThat(first.code()).as("%s %s", first.err(), first.out()).isZero();
+            assertThat(String.join("\n", first.out())).contains("1 finished").doesNotContain(" 0 request(s)");
+
+            CliJar.Result second = CliJar.run(home, ENV, watch);
+            assertThat(second.code()).as("%s %s", second.err(), second.out()).isZero();
+            assertThat(String.join("\n", second.out())).contains("1 finished").contains(" 0 request(s)");
+
+            String[] unshared = java.util.Arrays.copyOf(watch, watch.length + 1);
+            unshared[watch.length] = "--no-shared-watches";
+            CliJar.Result third = CliJar.run(home, ENV, unshared);
+            assertThat(third.code()).as("%s %s", third.err(), third.out()).isZero();
+            assertThat(String.join("\n", third.out())).contains("1 finished").doesNotContain(" 0 request(s)");
+        }
+    }
+
+    @Test
+    void noSharedWatchesWithoutRedisIsAUsageError() throws Exception {
+        CliJar.Result r = CliJar.run(home, ENV, "describe", "--instance", "crs-rds00001", "--task", "1",
+                "--no-shared-watches");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--no-shared-watches needs --redis");
     }
 
     @Test

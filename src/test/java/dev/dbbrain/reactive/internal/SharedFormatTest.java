@@ -22,6 +22,17 @@ class SharedFormatTest {
     }
 
     @Test
+    void aSharedWatchsStateSlotAndChannelNameTheirVersionAndTheAccountsHashTag() {
+        assertThat(SharedFormat.WATCH_STATE.key("dbbrain:watch", "0af3", "state:crs-abcd1234:42"))
+                .isEqualTo("dbbrain:watch:v1:{0af3}:state:crs-abcd1234:42");
+        assertThat(SharedFormat.WATCH_SLOT.key("dbbrain:watch", "0af3", "slot:crs-abcd1234:42"))
+                .isEqualTo("dbbrain:watch:v1:{0af3}:slot:crs-abcd1234:42");
+        assertThat(SharedFormat.WATCH_PUBLISHED.key("dbbrain:watch", "0af3", "published"))
+                .isEqualTo("dbbrain:watch:v1:{0af3}:published");
+        assertThat(SharedFormat.WATCH_STATE.previousKey("dbbrain:watch", "0af3", "x")).isNull();
+    }
+
+    @Test
     void everyVersionOfAnAccountsKeysHashesToOneClusterSlot() {
         String account = SharedFormat.account("AKIDsharedFormat0001");
         for (SharedFormat format : SharedFormat.values()) {

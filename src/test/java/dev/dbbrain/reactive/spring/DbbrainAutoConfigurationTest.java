@@ -209,7 +209,7 @@ class DbbrainAutoConfigurationTest {
         "dbbrain.rate-limit.redis.previous-layout=true",
         "dbbrain.watch.poll-interval=1s", "dbbrain.watch.max-interval=", "dbbrain.watch.growth-factor=2",
         "dbbrain.watch.jitter=0.1", "dbbrain.watch.deadline=", "dbbrain.watch.not-found-grace=10s",
-        "dbbrain.watch.failed-as-error=false", "dbbrain.metrics.enabled=true",
+        "dbbrain.watch.failed-as-error=false", "dbbrain.watch.shared=true", "dbbrain.metrics.enabled=true",
     };
 
     @Test
@@ -256,6 +256,7 @@ class DbbrainAutoConfigurationTest {
             assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null, null,
                     new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null, true)));
             assertThat(p.watch().toOptions(new PropertyChecks())).hasToString(WatchOptions.defaults().toString());
+            assertThat(p.watch().shared()).isTrue();
             assertThat(p.metrics().enabled()).isTrue();
         });
     }

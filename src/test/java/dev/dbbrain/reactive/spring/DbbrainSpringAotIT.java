@@ -61,8 +61,12 @@ class DbbrainSpringAotIT {
                         long requests = kill(context, emulator, "crs-aotredis");
                         assertThat(scripts(redis)).as("the limiter's script in Redis, once per request at least")
                                 .isGreaterThanOrEqualTo(requests);
-                        assertThat(redis.scriptKeys()).isNotEmpty()
+                        // The limiter's keys under its prefix; the watch, shared by default with the same URI,
+                        // under the sharing's own (the decision too was taken at run time, in the bean).
+                        List<String> keys = redis.scriptKeys();
+                        assertThat(keys).filteredOn(k -> !k.startsWith("dbbrain:watch:")).isNotEmpty()
                                 .allSatisfy(k -> assertThat(k).startsWith("aot:fleet:"));
+                        assertThat(keys).anySatisfy(k -> assertThat(k).startsWith("dbbrain:watch:v1:{"));
                     });
 
             // Without it, the budget is this JVM's and Redis is never asked.

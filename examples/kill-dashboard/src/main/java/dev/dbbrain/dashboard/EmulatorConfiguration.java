@@ -27,6 +27,14 @@ class EmulatorConfiguration {
     @Bean(destroyMethod = "stop")
     EmbeddedEmulator embeddedEmulator(DashboardProperties properties, ObjectProvider<EmulatorClock> clock) {
         DashboardProperties.Emulator settings = properties.emulator();
+        if (settings.endpoint() != null) {
+            // Replicas of the dashboard sharing one emulator (run.sh --fleet): its tasks are the same for all.
+            log.warn("DEMO: the dashboard runs against the DBbrain emulator at {} (dashboard.emulator.endpoint): "
+                    + "nothing real is killed. Every answer says so in its X-Dashboard-Backend header, and the page "
+                    + "in its title bar", settings.endpoint());
+            return new EmbeddedEmulator(null, settings.endpoint(),
+                    Credentials.of(settings.secretId(), settings.secretKey()));
+        }
         Credentials credentials = madeUpCredentials();
         // start() waits for the bind: this runs on the thread refreshing the context, never an event loop.
         DbbrainEmulator emulator = DbbrainEmulator.builder()
@@ -39,13 +47,13 @@ class EmulatorConfiguration {
         log.warn("DEMO: the dashboard runs against the embedded DBbrain emulator at {} "
                 + "(dashboard.emulator.enabled=true): nothing real is killed. Every answer says so in its "
                 + "X-Dashboard-Backend header, and the page in its title bar", emulator.endpoint());
-        return new EmbeddedEmulator(emulator, credentials);
+        return new EmbeddedEmulator(emulator, emulator.endpoint(), credentials);
     }
 
     /** Applied after the {@code dbbrain.*} properties, so the emulator wins over any endpoint or key set there. */
     @Bean
     DbbrainClientCustomizer emulatorEndpoint(EmbeddedEmulator embedded) {
-        return builder -> builder.endpoint(embedded.emulator().endpoint()).credentials(embedded.credentials());
+        return builder -> builder.endpoint(embedded.endpoint()).credentials(embedded.credentials());
     }
 
     private static Credentials madeUpCredentials() {
@@ -70,18 +78,21 @@ class EmulatorConfiguration {
     /**
      * The running emulator and the only key pair it accepts.
      *
-     * @param emulator the emulator
+     * @param emulator the emulator this application started, or {@code null} for one running elsewhere
+     * @param endpoint where it listens
      * @param credentials its key pair
      */
-    record EmbeddedEmulator(DbbrainEmulator emulator, Credentials credentials) {
+    record EmbeddedEmulator(DbbrainEmulator emulator, String endpoint, Credentials credentials) {
 
         void stop() {
-            emulator.stop();
+            if (emulator != null) {
+                emulator.stop();
+            }
         }
 
         @Override
         public String toString() {
-            return "EmbeddedEmulator[" + emulator.endpoint() + "]";
+            return "EmbeddedEmulator[" + endpoint + "]";
         }
     }
 }
