@@ -1,7 +1,5 @@
 package dev.dbbrain.reactive.emulator;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -71,8 +69,10 @@ final class EmulatorHandler {
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         String target = request.uri();
         if (HttpMethod.GET.equals(request.method()) && STATS_PATH.equals(RequestTarget.path(target))) {
-            return Mono.fromSupplier(statsJson).flatMap(json ->
-                    ReplyWriter.send(response, HttpResponseStatus.OK, "application/json", json));
+            // Answered once the request's end was read, as every request (BodyReader says why).
+            return BodyReader.drain(request, response).then(Mono.fromSupplier(statsJson))
+                    .flatMap(json -> ReplyWriter.send(response, HttpResponseStatus.OK, "application/json", json))
+                    .onErrorResume(error -> Mono.empty());
         }
         boolean warmUp = request.requestHeaders().contains(WARM_UP_HEADER);
         String method = request.method().name();
@@ -82,10 +82,14 @@ final class EmulatorHandler {
                 record(method, target, request.requestHeaders(), RequestBody.of(new byte[0]), false);
             }
             traffic.error(refusal.errorKey());
-            return refusal.send(response);
+            // A refusal that closes the connection needs nothing more from it; any other waits for the request's end.
+            return refusal.close() ? refusal.send(response)
+                    : BodyReader.drain(request, response).then(Mono.defer(() -> refusal.send(response)))
+                            .onErrorResume(error -> Mono.empty());
         }
         long arrival = clock.millis();
         return BodyReader.read(request, ApiProcessor.MAX_BODY_BYTES)
+                .doOnNext(body -> BodyReader.closeUnlessReadToEnd(body, response))
                 .map(body -> warmUp
                         ? new Outcome(processor.process(method, target, request.requestHeaders(), body), Delivery.PLAIN)
                         : decide(method, target, request.requestHeaders(), body, arrival))
@@ -94,7 +98,6 @@ final class EmulatorHandler {
                         count(outcome.reply());
                     }
                 })
-                .doOnNext(outcome -> closeIfBodyUnread(request, response))
                 .delayUntil(outcome -> {
                     Duration wait = warmUp ? Duration.ZERO : latency.plus(outcome.delivery().delay());
                     return wait.isZero() ? Mono.empty() : Mono.delay(wait, scheduler);
@@ -136,19 +139,6 @@ final class EmulatorHandler {
                 RequestFacts.of(method, target, headers, body), verified);
         log.add(recorded);
         return recorded;
-    }
-
-    /**
-     * A client that sent {@code Expect: 100-continue} and gets a final answer instead of 100 does not send its
-     * body; keeping the connection would make the next request on it be read as that body. Closing it is the
-     * other option RFC 9110 (section 10.1.1) gives the server.
-     */
-    private static void closeIfBodyUnread(HttpServerRequest request, HttpServerResponse response) {
-        String expect = request.requestHeaders().get(HttpHeaderNames.EXPECT);
-        if (expect != null && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)
-                && BodyReader.skipsBody(request, ApiProcessor.MAX_BODY_BYTES)) {
-            response.keepAlive(false);
-        }
     }
 
     private void count(Reply reply) {
