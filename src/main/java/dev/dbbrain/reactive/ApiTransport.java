@@ -18,6 +18,9 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -38,6 +41,13 @@ final class ApiTransport {
     private final Tc3Signer signer = new Tc3Signer();
     private volatile long clockOffsetSeconds;
     private volatile RateLimiter temporaryCredentialsLimiter;
+    /**
+     * The first part of this client's call IDs: random, so that the IDs of two clients (two replicas) differ, and
+     * drawn once, so that a call costs a counter increment and no random number. Not secret, and derived from nothing.
+     */
+    private final String callIdPrefix =
+            String.format("%012x", ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL);
+    private final AtomicLong calls = new AtomicLong();
 
     /** The JVM-wide default limiters, one per SecretId: the service's limit belongs to the account. */
     private static final ConcurrentHashMap<String, RateLimiter> SHARED = new ConcurrentHashMap<>();
@@ -62,10 +72,15 @@ final class ApiTransport {
 
     /**
      * One call as the caller sees it: attempts, each waiting for a permit, retried as {@link RetrySettings} allows,
-     * with one more attempt after a clock correction when the service says the signature's timestamp is off.
+     * with one more attempt after a clock correction when the service says the signature's timestamp is off. Called
+     * once per subscription of the caller (the client defers to it), so each call gets its own
+     * {@link DbbrainEventListener.Call} and counts its attempts from 0.
      */
-    <T> Mono<T> call(ApiAction action, byte[] body, Function<byte[], T> decoder) {
-        return Mono.defer(settings.credentials()::resolveCredentials)
+    <T> Mono<T> call(ApiAction action, String instanceId, byte[] body, Function<byte[], T> decoder) {
+        DbbrainEventListener.Call call = new DbbrainEventListener.Call(callIdPrefix, calls.incrementAndGet(),
+                action.actionName(), instanceId);
+        AtomicInteger attempts = new AtomicInteger();
+        Mono<T> execution = Mono.defer(settings.credentials()::resolveCredentials)
                 .switchIfEmpty(Mono.error(() -> new DbbrainCredentialsException(
                         "credentials provider " + settings.credentials() + " completed without credentials")))
                 .onErrorMap(e -> !(e instanceof DbbrainException) && !(e instanceof Error),
@@ -74,14 +89,15 @@ final class ApiTransport {
                                 + e.getClass().getSimpleName(), false, e))
                 .flatMap(c -> {
                     RateLimiter rateLimiter = limiterFor(c);
-                    return attempt(action, body, c, decoder, rateLimiter)
+                    return attempt(action, call, attempts, body, c, decoder, rateLimiter)
                             .onErrorResume(ClockSkew.class, skew -> {
                                 correctClock(skew.serverTime);
-                                return attempt(action, body, c, decoder, rateLimiter);
+                                return attempt(action, call, attempts, body, c, decoder, rateLimiter);
                             })
                             .onErrorMap(ClockSkew.class, skew -> skew.error);
                 })
                 .retryWhen(settings.retry().spec(action, counters));
+        return settings.listener().call(call, execution);
     }
 
     /**
@@ -112,20 +128,22 @@ final class ApiTransport {
      * One attempt: a permit of the limiter (every limiter is driven the same way, through
      * {@link RateLimiter#acquirePermit}), then the request, written through the permit. The account is the SecretId,
      * except for temporary credentials: their SecretId changes at every refresh and differs per replica, so a
-     * limiter keyed by account (the fleet's Redis bucket) shares one budget among them.
+     * limiter keyed by account (the fleet's Redis bucket) shares one budget among them. Numbered when it starts (its
+     * permit wait included): attempts of one call run one after the other, never two at once.
      */
-    private <T> Mono<T> attempt(ApiAction action, byte[] body, Credentials c, Function<byte[], T> decoder,
-            RateLimiter rateLimiter) {
+    private <T> Mono<T> attempt(ApiAction action, DbbrainEventListener.Call call, AtomicInteger attempts, byte[] body,
+            Credentials c, Function<byte[], T> decoder, RateLimiter rateLimiter) {
         String name = action.actionName();
         String account = c.token().isPresent() ? null : c.secretId();
-        return settings.listener().permitWait(name, rateLimiter.acquirePermit(name, account))
+        DbbrainEventListener.Attempt attempt = new DbbrainEventListener.Attempt(call, attempts.getAndIncrement());
+        return settings.listener().permitWait(attempt, rateLimiter.acquirePermit(name, account))
                 .flatMap(permit -> {
                     if (closed.getAsBoolean()) {
                         // A retry, or a wait for a permit, that outlived close(): the connection pool is gone.
                         return Mono.<T>error(DbbrainClient.closedError());
                     }
                     counters.requests.increment();
-                    return settings.listener().request(name, send(action, body, c, decoder, permit),
+                    return settings.listener().request(attempt, send(action, body, c, decoder, permit),
                                     ApiTransport::requestId)
                             .doOnError(DbbrainException.class, e -> {
                                 if (e.category() == ErrorCategory.THROTTLED) {

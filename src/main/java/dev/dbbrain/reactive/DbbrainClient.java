@@ -162,7 +162,7 @@ public final class DbbrainClient implements AutoCloseable {
         if (request == null) {
             return Mono.error(new NullPointerException("request must not be null"));
         }
-        return call(ApiAction.CREATE, () -> codec.encode(request), codec::decodeCreate);
+        return call(ApiAction.CREATE, request.instanceId(), () -> codec.encode(request), codec::decodeCreate);
     }
 
     /**
@@ -177,7 +177,7 @@ public final class DbbrainClient implements AutoCloseable {
         if (request == null) {
             return Mono.error(new NullPointerException("request must not be null"));
         }
-        return call(ApiAction.DESCRIBE, () -> codec.encode(request), codec::decodeDescribe);
+        return call(ApiAction.DESCRIBE, request.instanceId(), () -> codec.encode(request), codec::decodeDescribe);
     }
 
     /**
@@ -337,12 +337,14 @@ public final class DbbrainClient implements AutoCloseable {
                 f.pollsTakenOver.sum(), f.statesRejected.sum(), f.fallbackPolls.sum());
     }
 
-    private <T> Mono<T> call(ApiAction action, Supplier<byte[]> body, Function<byte[], T> decoder) {
+    /** One call per subscription: see {@link ApiTransport#call}. */
+    private <T> Mono<T> call(ApiAction action, String instanceId, Supplier<byte[]> body,
+            Function<byte[], T> decoder) {
         return Mono.defer(() -> {
             if (closed.get()) {
                 return Mono.error(closedError());
             }
-            return transport.call(action, body.get(), decoder);
+            return transport.call(action, instanceId, body.get(), decoder);
         });
     }
 

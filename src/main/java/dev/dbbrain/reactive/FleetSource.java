@@ -42,9 +42,10 @@ import reactor.core.scheduler.Scheduler;
  * whatever its freshness.
  * <li><b>Poll</b> the tasks whose slots are this round's in one Describe, renewing their lease every third of it while
  * the request waits for a permit or an answer; then <b>publish</b> the states (which also gives the slots back).
- * <li>Meanwhile <b>wait</b> for the held tasks: at each notification that the instance's states were published, and
- * when the wait ends (the holder's lease or the task's interval, whichever is shorter), read them again; a state
- * that became fresh is answered, the others are {@code SKIPPED} (polled again after their interval).
+ * <li>Meanwhile <b>wait</b> for the held tasks, as long as their holders' leases run: at each notification that the
+ * instance's states were published (and every interval, for a notification lost), and when the wait ends, read them
+ * again; a state published since the claim is answered, the others are {@code SKIPPED} (polled again after their
+ * interval; if nobody holds the slot by then, the next replica due takes it over).
  * </ol>
  * Every store call is bounded by the store's timeout on the round's scheduler; a failed or late claim makes the whole
  * round the local source's, a failed publication or wait loses only the sharing of that round.
@@ -89,8 +90,7 @@ final class FleetSource implements TaskStateSource {
      */
     private final Set<String> awaited = ConcurrentHashMap.newKeySet();
     /** The account of the credentials last seen, derived once per credentials object. */
-    private volatile SharedStateCodec.Account account;
-    private volatile Credentials accountOf;
+    private volatile AccountOf account;
     private volatile boolean closed;
 
     /**
@@ -134,14 +134,16 @@ final class FleetSource implements TaskStateSource {
         return local.poll(round);
     }
 
+    private record AccountOf(Credentials credentials, SharedStateCodec.Account account) {
+    }
+
     private SharedStateCodec.Account account(Credentials c) {
-        SharedStateCodec.Account a = account;
-        if (a != null && accountOf == c) {
-            return a;
+        AccountOf known = account;
+        if (known != null && known.credentials() == c) {
+            return known.account();
         }
-        a = SharedStateCodec.account(c, accountIds.apply(c));
-        account = a;
-        accountOf = c;
+        SharedStateCodec.Account a = SharedStateCodec.account(c, accountIds.apply(c));
+        account = new AccountOf(c, a);
         return a;
     }
 
@@ -475,26 +477,32 @@ final class FleetSource implements TaskStateSource {
         // ---- Waiting for the tasks others poll ----
 
         /**
-         * Waits for the states of the held tasks: reads them at each notification and once more at the end of the
-         * wait, bounded by the holders' lease and the tasks' interval.
+         * Waits for the states of the held tasks, for as long as their holders' leases run (a holder renews its lease
+         * while its request waits, so the wait follows its poll to the publication): reads them at each notification,
+         * every interval in case a notification was lost, and once more when the wait ends.
          */
         private Mono<Boolean> waitHeld(Waiter waiter) {
             if (held.isEmpty()) {
                 return Mono.just(Boolean.TRUE);
             }
-            long lease = 0;
-            long interval = 0;
+            long lease = 1;
+            long interval = Long.MAX_VALUE;
             for (Map.Entry<Long, Long> e : held.entrySet()) {
                 lease = Math.max(lease, e.getValue());
-                interval = Math.max(interval, round.known(e.getKey()).intervalMillis());
+                long i = round.known(e.getKey()).intervalMillis();
+                if (i > 0) {
+                    interval = Math.min(interval, i);
+                }
             }
-            long waitMillis = Math.max(1, interval > 0 ? Math.min(lease, interval) : lease);
+            Flux<Boolean> ticks = interval < lease
+                    ? Flux.interval(Duration.ofMillis(interval), scheduler).map(tick -> Boolean.FALSE)
+                    : Flux.empty();
             // The end is a flag the next read sees, not a value in the stream: a notification coalesced with it
             // must not hide it.
-            Mono<Boolean> end = Mono.delay(Duration.ofMillis(waitMillis), scheduler)
+            Mono<Boolean> end = Mono.delay(Duration.ofMillis(lease), scheduler)
                     .doOnNext(tick -> waitOver.set(true))
                     .thenReturn(Boolean.TRUE);
-            return Flux.merge(waiter.triggers(), end)
+            return Flux.merge(waiter.triggers(), ticks, end)
                     .onBackpressureLatest()
                     .concatMap(wake -> peek(waitOver.get()), 1)
                     .takeUntil(done -> done)

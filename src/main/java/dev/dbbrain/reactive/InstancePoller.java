@@ -15,7 +15,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Polls the watched tasks of one instance: one timer for the earliest task due, and one round of the engine's
- * {@link TaskStateSource} (today one Describe request) per batch of up to {@code maxBatch} due tasks. What each
+ * {@link TaskStateSource} (one Describe request, or the fleet's shared round) per batch of up to {@code maxBatch} due tasks. What each
  * answer means is {@link WatchPolicy}'s to decide; this class schedules, batches and keeps the books.
  *
  * <p>A task is due when a subscriber has asked for an item it cannot be given from the latest state, no request for
@@ -264,7 +264,7 @@ final class InstancePoller {
      */
     private void onAnswer(Batch batch, TaskStateSource.Answer answer) {
         List<WatchSubscription> signal = new ArrayList<>();
-        List<TaskStatus> changes = new ArrayList<>();
+        List<TaskInfo> changes = new ArrayList<>();
         boolean idle;
         synchronized (this) {
             if (!inFlight.remove(batch)) {
@@ -274,7 +274,7 @@ final class InstancePoller {
             for (TaskLoop loop : batch.loops) {
                 loop.batch(null);
                 if (loop.apply(answer.outcome(loop.taskId()), now) instanceof WatchPolicy.Emit emit) {
-                    changes.add(emit.state().taskStatus());
+                    changes.add(emit.state());
                 }
                 if (loop.isEnded()) {
                     loops.remove(loop.taskId(), loop);
@@ -295,8 +295,8 @@ final class InstancePoller {
             // Nothing more is scheduled here: the request is done with before anyone hears of its end.
             settle(batch);
         }
-        for (TaskStatus status : changes) {
-            engine.listener().watchUpdated(status);
+        for (TaskInfo state : changes) {
+            engine.listener().watchUpdated(key.instanceId(), state);
         }
         for (WatchSubscription s : signal) {
             s.drain();

@@ -8,10 +8,11 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Where the watch engine gets the states of the tasks it watches: asked once per round, for the due tasks of one
- * instance. Today's source is {@link DescribeSource}, one batched DescribeProxySessionKillTasks request per round
- * through the client (so through its rate limiter and retries); the next is the fleet's, which answers a round from
- * the state other replicas published in Redis, polls (under a short poll lock) only the tasks whose state is stale,
- * publishes what it polled, and falls back to a {@code DescribeSource} when Redis is slow or down.
+ * instance. Two sources exist: {@link DescribeSource}, one batched DescribeProxySessionKillTasks request per round
+ * through the client (so through its rate limiter and retries); and, with watch sharing, {@link FleetSource}, which
+ * answers a round from the state other replicas published in Redis, polls (under a short poll slot) only the tasks
+ * whose state is stale, publishes what it polled, and falls back to its {@code DescribeSource} when Redis is slow or
+ * down.
  *
  * <p><b>What the engine asks.</b> The engine decides when a task is due (demand, intervals, batching per instance,
  * one round per instance in flight) and calls {@link #poll(Round)} with up to {@code maxBatch} task IDs of one

@@ -3,6 +3,7 @@ package dev.dbbrain.reactive;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,10 +21,11 @@ import reactor.util.context.Context;
  * Runs the watches of one client: an {@link InstancePoller} per (instance, scheduler), holding one {@link TaskLoop}
  * per watched task, which every subscriber of that task shares.
  *
- * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (today a
- * batched Describe, {@link DescribeSource}); <em>what</em> an answer means (emit, wait, skip, end, and why) is
- * {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for whom</em> (scheduling, batching per
- * instance, demand, locking, signalling) is this engine, which embeds no rule of its own.
+ * <p>Three concerns, three places: <em>where</em> states come from is the engine's {@link TaskStateSource} (a batched
+ * Describe, {@link DescribeSource}, or a fleet's shared states, {@link FleetSource}); <em>what</em> an answer means
+ * (emit, wait, skip, end, and why) is {@link WatchPolicy}, pure functions of plain values; <em>when</em> and <em>for
+ * whom</em> (scheduling, batching per instance, demand, locking, signalling) is this engine, which embeds no rule of
+ * its own.
  *
  * <p>Why a custom {@code Publisher} and not {@code Flux.interval(...).concatMap(describe)}: a composed poll chain
  * runs one loop per subscriber (Azure's {@code PollerFlux} does), ignores demand (interval keeps ticking for a
@@ -118,7 +120,7 @@ final class WatchEngine {
     Flux<TaskInfo> watchCreated(Mono<Long> create, String instanceId, WatchOptions options) {
         return Flux.defer(() -> {
             if (!admit()) {
-                listener.watchRejected();
+                listener.watchRejected(instanceId, OptionalLong.empty());
                 return Flux.error(overCapacity("kill on " + instanceId));
             }
             ReservedPlace place = new ReservedPlace();
@@ -220,12 +222,12 @@ final class WatchEngine {
         if (!admitted && !admit()) {
             // No action: a watch is no single API action, and none was refused (nothing was sent); the exception
             // documents null for it, and limitName says which setting to raise.
-            listener.watchRejected();
+            listener.watchRejected(instanceId, OptionalLong.of(taskId));
             Operators.error(actual, overCapacity("watch of task " + taskId + " on " + instanceId));
             return;
         }
         Scheduler scheduler = options.scheduler().orElseGet(defaultScheduler);
-        listener.watchStarted();
+        listener.watchStarted(instanceId, taskId);
         WatchSubscription subscription = new WatchSubscription(this, actual, options, scheduler, instanceId, taskId);
         try {
             actual.onSubscribe(subscription);
@@ -274,9 +276,9 @@ final class WatchEngine {
     }
 
     /** A subscriber admitted by {@link #subscribe} ended: completed, failed or cancelled. Once per subscriber. */
-    void released() {
+    void released(String instanceId, long taskId) {
         subscribers.decrementAndGet();
-        listener.watchEnded();
+        listener.watchEnded(instanceId, taskId);
     }
 
     /**

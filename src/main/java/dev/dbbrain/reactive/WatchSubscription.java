@@ -202,7 +202,7 @@ final class WatchSubscription implements Subscription, Scannable {
 
     private void release() {
         if (RELEASED.compareAndSet(this, 0, 1)) {
-            engine.released();
+            engine.released(instanceId, taskId);
         }
         disposeDeadline();
         leave();

@@ -44,14 +44,20 @@
  *       subscribed only after it is released. A shared loop cannot carry one subscriber's Reactor {@code Context}
  *       to its requests. Its rules (change and regression, not-found grace, skipped rounds, failed polls,
  *       {@code failedAsError}, the deadline, latest-state delivery) are pure functions in {@code WatchPolicy}, and
- *       the states come from a {@code TaskStateSource} (today a batched Describe, {@code DescribeSource}), the seam a
- *       fleet-wide source plugs into.
+ *       the states come from a {@code TaskStateSource}: a batched Describe ({@code DescribeSource}), or with
+ *       {@link dev.dbbrain.reactive.WatchSharing} the fleet's ({@code FleetSource}: states other replicas published
+ *       in Redis, a poll slot per task, its own Describe as the fallback), whose Redis side is the internal
+ *       {@code SharedWatchStore}, implemented with Lettuce in {@code ratelimit.redis}.
  *   <li>The transport ({@code ApiTransport}) is configured by one immutable {@code TransportSettings}, set by name
  *       when the client is built.
  *   <li>Observability goes through one public hook, {@link dev.dbbrain.reactive.DbbrainEventListener}, called by
- *       the transport (each request, each limiter wait) and the watch engine (subscribers, state changes); the
- *       Micrometer code lives in its own package, so the core loads and runs without Micrometer or Spring. Limiter
- *       waits are measured around {@code acquirePermit}, not inside the bucket: per client, and for any limiter.
+ *       the transport (each call, each attempt of it and its limiter wait) and the watch engine (subscribers, state
+ *       changes); the Micrometer code lives in its own package, so the core loads and runs without Micrometer or
+ *       Spring. Limiter waits are measured around {@code acquirePermit}, not inside the bucket: per client, and for
+ *       any limiter. Events carry identity, as OkHttp's carry the {@code Call}: a call's ID is a random prefix drawn
+ *       once per client and the client's count of calls (no random number or UUID per call), shared by its
+ *       attempts, which are numbered from 0 as OpenTelemetry's {@code http.request.resend_count}; a watch poll round
+ *       is a Describe call like any other, so the engine needs no identity of its own for it.
  * </ul>
  */
 package dev.dbbrain.reactive;

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.subscriber.TestSubscriber;
@@ -31,6 +32,12 @@ import reactor.test.subscriber.TestSubscriber;
 class ClientLifecycleIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * A thousand round trips through BlockHound and paranoid leak detection: seconds on a quiet machine, minutes
+     * beside CPU hogs. The suite's default timeout (2 min) guards against hangs; these tests claim nothing about
+     * speed, so their guard is wider.
+     */
+    private static final long THOUSANDS_TIMEOUT_MINUTES = 10;
 
     private VirtualWorld world;
     private DbbrainEmulator emulator;
@@ -102,15 +109,21 @@ class ClientLifecycleIT {
     }
 
     @Test
+    @Timeout(value = THOUSANDS_TIMEOUT_MINUTES, unit = TimeUnit.MINUTES)
     void closeEndsAThousandWatchesAndTheirLastStateSurvivesInTheError() {
         world = new VirtualWorld(e -> e.stepDuration(Duration.ofHours(1)), c -> c.maxBatch(50));
         VirtualWorld w = world;
+        // The thousand tasks are created 16 at a time: the setup's round trips need not add up one after another.
+        List<Long> ids = Flux.range(0, 1000)
+                .flatMapSequential(i -> w.client.createProxySessionKillTask(
+                        CreateProxySessionKillTaskRequest.of(closeInstance(i)))
+                        .map(CreateProxySessionKillTaskResponse::asyncRequestId), 16)
+                .collectList()
+                .block(Duration.ofMinutes(THOUSANDS_TIMEOUT_MINUTES));
         List<TestSubscriber<TaskInfo>> watchers = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            String instance = String.format("crs-close%03d", i % 10);
-            long id = w.create(instance);
             TestSubscriber<TaskInfo> s = TestSubscriber.create();
-            w.client.watch(instance, id, w.options()).subscribe(s);
+            w.client.watch(closeInstance(i), ids.get(i), w.options()).subscribe(s);
             watchers.add(s);
         }
         w.advance(Duration.ofSeconds(3));
@@ -131,6 +144,7 @@ class ClientLifecycleIT {
     }
 
     @Test
+    @Timeout(value = THOUSANDS_TIMEOUT_MINUTES, unit = TimeUnit.MINUTES)
     void aThousandClientsBuiltUsedAndClosedLeaveNoThreadOrConnectionBehind() {
         assumeThat(Files.isDirectory(Path.of("/proc/self/fd"))).as("Linux /proc to count sockets").isTrue();
         emulator = DbbrainEmulator.builder().credentials("AKIDlifecycle", "lifecycle-key").rateLimit(0).start();
@@ -159,6 +173,10 @@ class ClientLifecycleIT {
                 .filter(t -> !threads.contains(t)).map(Thread::getName).collect(Collectors.toList()))
                 .isLessThanOrEqualTo(threadCount);
         assertThat(emulator.stats().tasksCreated()).isEqualTo(1020);
+    }
+
+    private static String closeInstance(int i) {
+        return String.format("crs-close%03d", i % 10);
     }
 
     private void cycle(int i) {

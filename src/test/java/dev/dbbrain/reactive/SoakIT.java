@@ -10,6 +10,7 @@ import dev.dbbrain.reactive.testing.LossyProxy;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
@@ -42,6 +44,13 @@ class SoakIT {
     private static final int WAVE = 12;
     private static final int MAX_WAVES = 16;
     private static final String DESCRIBE = "DescribeProxySessionKillTasks";
+    /**
+     * The load a soak must have carried, whatever the machine: it goes on past its seconds until the kills that
+     * ended had this many watches (a loaded machine starts fewer waves per second, {@link #MAX_WAVES} running at
+     * most, and more of its Creates fail for good through the faults), for up to {@link #MAX_EXTRA_SECONDS} more.
+     */
+    private static final int MIN_WATCHES = 1000;
+    private static final long MAX_EXTRA_SECONDS = 300;
 
     private record Sample(long second, ClientStats stats, long heapMiB, int threads, long received) {
         @Override
@@ -52,7 +61,13 @@ class SoakIT {
         }
     }
 
+    /** Watches of the kills summed up so far: those whose Create succeeded, each with its watchers. */
+    private static long watchesOfEndedKills(Collection<KillWorkload.Summary> summaries) {
+        return summaries.stream().filter(s -> !s.createFailed()).count() * WATCHERS_PER_TASK;
+    }
+
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void thousandsOfWatchesThroughFaultsLeaveLiveStateFlat() {
         long seconds = Long.getLong("soak.seconds", 30);
         DbbrainEmulator emulator = DbbrainEmulator.builder().credentials(ID, KEY).rateLimit(0)
@@ -76,7 +91,9 @@ class SoakIT {
             AtomicInteger waves = new AtomicInteger();
             long t0 = System.nanoTime();
             Disposable load = Flux.interval(Duration.ofMillis(250))
-                    .take(Duration.ofSeconds(seconds))
+                    .takeWhile(tick -> System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)
+                            || watchesOfEndedKills(summaries) < MIN_WATCHES)
+                    .take(Duration.ofSeconds(seconds + MAX_EXTRA_SECONDS))
                     .onBackpressureDrop()
                     .flatMap(wave -> KillWorkload.run(client, instances(waves.getAndIncrement()), WATCHERS_PER_TASK,
                             options).map(KillWorkload.Outcome::summary), MAX_WAVES)
@@ -89,7 +106,7 @@ class SoakIT {
                     samples.add(sample(s, client, emulator, seconds > 60));
                     System.out.println("soak " + samples.get(samples.size() - 1));
                 }
-                assertThat(s).as("soak still running").isLessThan(seconds + 180);
+                assertThat(s).as("soak still running").isLessThan(seconds + MAX_EXTRA_SECONDS + 180);
             }
             long elapsed = System.nanoTime() - t0;
             // Live state bounded by the load all along: loops only for the kills running, one poll and at most one
@@ -120,7 +137,7 @@ class SoakIT {
             System.out.println(KillWorkload.header());
             System.out.println(KillWorkload.row("soak " + seconds + " s", t));
             System.out.println(figures);
-            assertThat(t.watches()).as("watches started").isGreaterThanOrEqualTo(1000);
+            assertThat(t.watches()).as("watches started").isGreaterThanOrEqualTo(MIN_WATCHES);
             assertThat(t.trueEnds()).as("watches that reached the true terminal state").isEqualTo(t.watches());
             assertThat(t.watchErrors()).isZero();
             assertThat(t.duplicates()).isZero();

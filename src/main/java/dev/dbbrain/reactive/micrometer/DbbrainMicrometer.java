@@ -17,15 +17,19 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  *
- * <p>Meters (all tags bounded: never a task, instance or request ID, never a credential):
+ * <p>Meters (all tags bounded: never a call, task, instance or request ID, never a credential):
  * <ul>
- *   <li>{@code dbbrain.client.requests}, timer of each HTTP request (a retry is another request), tags
- *       {@code action}, {@code outcome} ({@code SUCCESS}, the {@link dev.dbbrain.reactive.ErrorCategory} of the
+ *   <li>{@code dbbrain.client.requests}, timer of each HTTP request (an attempt of a call: a retry is another
+ *       request), tags {@code action}, {@code resend} ({@code false} on the first send of a call, {@code true} on
+ *       its retries), {@code outcome} ({@code SUCCESS}, the {@link dev.dbbrain.reactive.ErrorCategory} of the
  *       failure, {@code CANCELLED} or {@code UNKNOWN}) and {@code error.code} (the service's error code, its
  *       family for codes not listed by the API, {@code HTTP_<status>}, {@code TRANSPORT}, {@code DECODING} or
  *       {@code none}). It comes from the request's observation through Micrometer's
  *       {@code DefaultMeterObservationHandler}, which also adds {@code error} (exception class or {@code none}) and
- *       a long task timer {@code dbbrain.client.requests.active};
+ *       a long task timer {@code dbbrain.client.requests.active} (tags {@code action}, {@code resend});
+ *   <li>{@code dbbrain.client.calls}, timer of each call as its caller sees it (its attempts, their permit waits and
+ *       the backoffs between them), tags {@code action}, {@code outcome}, {@code error.code} and {@code error} of
+ *       its end, from the call's observation; with {@code dbbrain.client.calls.active} (tag {@code action});
  *   <li>{@code dbbrain.limiter.wait}, timer of the wait for a rate-limiter permit, tag {@code action};
  *   <li>{@code dbbrain.limiter.queued}, gauge of requests waiting for a permit;
  *   <li>{@code dbbrain.watch.active}, gauge of watch subscribers not ended;
@@ -42,12 +46,23 @@ import java.util.Objects;
  * </ul>
  * Clients reporting to the same {@code MeterRegistry} add up in the gauges.
  *
- * <p>Observation {@code dbbrain.client.requests} around each HTTP request: low-cardinality key values as the timer's
- * tags, the service's {@code RequestId} as high-cardinality {@code request.id}. Its parent is the observation in the
- * subscriber's Reactor {@code Context} (key {@code micrometer.observation}, as put there by Reactor's
- * {@code contextCapture()} or by Spring WebFlux), and it is put into the context of the HTTP exchange, so a Reactor
- * Netty observation nests under it. Watches share one poll loop per task, so a watch subscriber's context does not
- * reach the polls: their observations have no parent. Creates and describes called directly carry it.
+ * <p>Observations, so spans with Micrometer Tracing: one trace per call, one span per attempt.
+ * <ul>
+ *   <li>{@code dbbrain.client.calls} around each call (see {@link DbbrainEventListener.Call}), contextual name the
+ *       action: low-cardinality key values as its timer's tags; high-cardinality {@code call.id},
+ *       {@code instance.id}, and {@code request.id} when the call failed with an answer of the service. Its parent is
+ *       the observation in the subscriber's Reactor {@code Context} (key {@code micrometer.observation}, as put there
+ *       by Reactor's {@code contextCapture()} or by Spring WebFlux); without one it is the root of a trace of its
+ *       own.
+ *   <li>{@code dbbrain.client.requests} around each attempt, a child of its call's, contextual name the action
+ *       followed by {@code attempt}: low-cardinality key values as its timer's tags; high-cardinality
+ *       {@code call.id}, {@code instance.id}, {@code http.request.resend_count} (the attempt's number, 0 for the
+ *       first send, as OpenTelemetry's HTTP client spans carry it) and the service's {@code RequestId} as
+ *       {@code request.id}. It is put into the context of the HTTP exchange, so a Reactor Netty observation nests
+ *       under it.
+ * </ul>
+ * Watches share one poll loop per task, so a watch subscriber's context does not reach the polls: each poll round is
+ * a call, and a trace, of its own. Creates and describes called directly carry the subscriber's context.
  */
 public final class DbbrainMicrometer {
 

@@ -18,12 +18,14 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
-/** Records a client's requests, limiter waits and watches in Micrometer. */
+/** Records a client's calls, requests, limiter waits and watches in Micrometer. */
 final class MicrometerListener extends DbbrainEventListener {
 
+    static final String CALLS = "dbbrain.client.calls";
     static final String REQUESTS = "dbbrain.client.requests";
     static final String LIMITER_WAIT = "dbbrain.limiter.wait";
     static final String LIMITER_QUEUED = "dbbrain.limiter.queued";
@@ -53,6 +55,8 @@ final class MicrometerListener extends DbbrainEventListener {
     private final ObservationRegistry observations;
     private final Gauges gauges;
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+    /** The attempts' contextual names by action, built once rather than per attempt. */
+    private final Map<String, String> attemptNames = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Counter> updates = new EnumMap<>(TaskStatus.class);
     private final Counter rejected;
@@ -101,19 +105,47 @@ final class MicrometerListener extends DbbrainEventListener {
     }
 
     @Override
-    public <T> Mono<T> request(String action, Mono<T> exchange, Function<? super T, String> requestId) {
+    public <T> Mono<T> call(Call call, Mono<T> execution) {
+        return observe(CALLS, call.action(), o -> o
+                .lowCardinalityKeyValue(RequestTags.ACTION, call.action())
+                .highCardinalityKeyValue(RequestTags.CALL_ID, call.id())
+                .highCardinalityKeyValue(RequestTags.INSTANCE_ID, call.instanceId()), execution, null);
+    }
+
+    @Override
+    public <T> Mono<T> request(Attempt attempt, Mono<T> exchange, Function<? super T, String> requestId) {
+        Call call = attempt.call();
+        return observe(REQUESTS, attemptNames.computeIfAbsent(call.action(), a -> a + " attempt"), o -> o
+                .lowCardinalityKeyValue(RequestTags.ACTION, call.action())
+                .lowCardinalityKeyValue(RequestTags.RESEND, RequestTags.resend(attempt.number()))
+                .highCardinalityKeyValue(RequestTags.CALL_ID, call.id())
+                .highCardinalityKeyValue(RequestTags.INSTANCE_ID, call.instanceId())
+                .highCardinalityKeyValue(RequestTags.RESEND_COUNT, Integer.toString(attempt.number())),
+                exchange, requestId);
+    }
+
+    /**
+     * Observes {@code source} as a child of the observation in the subscriber's context (if any), and puts its own
+     * observation into the context of {@code source}: the attempts' observations nest under their call's, and the
+     * HTTP client's under its attempt's. Stopped once, on the first of answer, error and cancel.
+     *
+     * @param keys sets the observation's key values before it starts
+     * @param requestId reads the {@code RequestId} of an answer, or {@code null} to record none from answers
+     */
+    private <T> Mono<T> observe(String name, String contextualName, Consumer<Observation> keys, Mono<T> source,
+            Function<? super T, String> requestId) {
         return Mono.deferContextual(context -> {
             Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-            Observation observation = Observation.createNotStarted(REQUESTS, observations)
-                    .contextualName(action)
-                    .parentObservation(parent)
-                    .lowCardinalityKeyValue(RequestTags.ACTION, action);
+            Observation observation = Observation.createNotStarted(name, observations)
+                    .contextualName(contextualName)
+                    .parentObservation(parent);
+            keys.accept(observation);
             observation.start();
             AtomicBoolean stopped = new AtomicBoolean();
-            return exchange
+            return source
                     .doOnSuccess(answer -> {
                         if (stopped.compareAndSet(false, true)) {
-                            String id = answer == null ? null : requestId.apply(answer);
+                            String id = answer == null || requestId == null ? null : requestId.apply(answer);
                             if (id != null) {
                                 observation.highCardinalityKeyValue(RequestTags.REQUEST_ID, id);
                             }

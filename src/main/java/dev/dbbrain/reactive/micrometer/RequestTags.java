@@ -17,6 +17,12 @@ final class RequestTags {
     static final String OUTCOME = "outcome";
     static final String ERROR_CODE = "error.code";
     static final String REQUEST_ID = "request.id";
+    /** Low cardinality: {@code true} on a retry (an attempt after the first), else {@code false}. */
+    static final String RESEND = "resend";
+    /** High cardinality, as OpenTelemetry's HTTP client spans name it: the attempt's number, from 0. */
+    static final String RESEND_COUNT = "http.request.resend_count";
+    static final String CALL_ID = "call.id";
+    static final String INSTANCE_ID = "instance.id";
 
     static final String SUCCESS = "SUCCESS";
     static final String CANCELLED = "CANCELLED";
@@ -42,6 +48,11 @@ final class RequestTags {
             "UnsupportedProtocol");
 
     private RequestTags() {
+    }
+
+    /** The {@link #RESEND} value of an attempt's number: two values whatever the retry budget. */
+    static String resend(int attemptNumber) {
+        return attemptNumber == 0 ? "false" : "true";
     }
 
     /** {@code SUCCESS} is not here: this is the outcome of a failure, its error category. */

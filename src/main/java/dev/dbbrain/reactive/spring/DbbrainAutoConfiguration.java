@@ -7,10 +7,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +25,11 @@ import org.springframework.core.annotation.Order;
  * the meters of {@link DbbrainMicrometer}; with an {@code ObservationRegistry} bean too (Spring Boot's actuator),
  * requests are observed through it, so the request timer and spans come from Boot's handlers.
  * {@code dbbrain.metrics.enabled=false} turns this off.
+ *
+ * <p>Every {@code dbbrain.*} property takes effect when it arrives only at run time (an environment variable of a
+ * container), also in an application that Spring processed ahead of time: the only conditions here are on classes
+ * (optional libraries) and on the application's own client bean, never on a property's value, because Spring AOT
+ * evaluates conditions once, at build time. The beans read the bound properties when the client is built.
  *
  * <p>With Spring Boot's actuator on the classpath, a {@code SanitizingFunction} masks the secret key, the session
  * token and the Redis URI's password in {@code /actuator/configprops} and {@code /actuator/env}, even when they are
@@ -61,18 +64,23 @@ public class DbbrainAutoConfiguration {
     }
 
     /**
-     * The fleet-wide Redis limiter of {@code dbbrain.rate-limit.redis.uri}, loaded only when Lettuce is on the
-     * classpath (without it, the property stops startup with a clear message).
+     * The fleet-wide Redis limiter of {@code dbbrain.rate-limit.redis.*}, loaded only when Lettuce is on the
+     * classpath (without it, a Redis URI stops startup with a clear message). Whether the URI is set is decided by
+     * the customizer when the client is built, not by a condition: under Spring AOT conditions are evaluated at
+     * build time, and a URI that arrives only at run time (an environment variable) must still be used.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.lettuce.core.RedisClient")
-    @ConditionalOnProperty(name = "dbbrain.rate-limit.redis.uri")
     static class RedisRateLimitConfiguration {
 
-        /** Sets the Redis limiter on the builder, after the properties and before the application's customizers. */
+        /**
+         * Sets the Redis limiter on the builder when {@code dbbrain.rate-limit.redis.uri} is set, and the sharing of
+         * watches through the same Redis unless {@code dbbrain.watch.shared} is false, after the properties and
+         * before the application's customizers; does nothing otherwise.
+         */
         @Bean
         DbbrainClientCustomizer dbbrainRedisRateLimiter(DbbrainProperties properties) {
-            return new RedisRateLimitCustomizer(properties.rateLimit());
+            return new RedisRateLimitCustomizer(properties.rateLimit(), properties.watch().shared());
         }
     }
 
@@ -94,23 +102,25 @@ public class DbbrainAutoConfiguration {
         }
     }
 
-    /** Micrometer wiring, loaded only when Micrometer is on the classpath. */
+    /**
+     * Micrometer wiring, loaded only when Micrometer is on the classpath; {@code dbbrain.metrics.enabled} is read
+     * when the client is built (not in a condition), so that it takes effect when it arrives only at run time.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry",
             "io.micrometer.observation.ObservationRegistry"})
-    @ConditionalOnBooleanProperty(name = "dbbrain.metrics.enabled", matchIfMissing = true)
     static class MicrometerConfiguration {
 
         /**
-         * Gives the client the Micrometer listener when a meter registry exists; applied before the application's
-         * customizers, which may replace it.
+         * Gives the client the Micrometer listener when metrics are enabled and a meter registry exists; applied
+         * before the application's customizers, which may replace it.
          */
         @Bean
         @Order(0)
-        DbbrainClientCustomizer dbbrainMicrometerCustomizer(ObjectProvider<MeterRegistry> meters,
-                ObjectProvider<ObservationRegistry> observations) {
+        DbbrainClientCustomizer dbbrainMicrometerCustomizer(DbbrainProperties properties,
+                ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationRegistry> observations) {
             return builder -> {
-                MeterRegistry registry = meters.getIfUnique();
+                MeterRegistry registry = properties.metrics().enabled() ? meters.getIfUnique() : null;
                 if (registry == null) {
                     return;
                 }

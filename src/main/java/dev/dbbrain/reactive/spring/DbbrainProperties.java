@@ -284,10 +284,14 @@ public record DbbrainProperties(
      * @param deadline Total time limit of a watch from subscription; none when unset.
      * @param notFoundGrace How long a task the service does not report yet is looked for.
      * @param failedAsError Whether a task ending failed ends the watch with an error.
+     * @param shared Whether replicas share the polls and latest states of the tasks they watch through the Redis of
+     *     rate-limit.redis.uri (one Describe per task per interval for the whole fleet); used only when that URI is
+     *     set. False: each replica polls its own watches.
      */
     public record Watch(@DefaultValue("1s") Duration pollInterval, Duration maxInterval,
             @DefaultValue("2") double growthFactor, @DefaultValue("0.1") double jitter, Duration deadline,
-            @DefaultValue("10s") Duration notFoundGrace, @DefaultValue("false") boolean failedAsError) {
+            @DefaultValue("10s") Duration notFoundGrace, @DefaultValue("false") boolean failedAsError,
+            @DefaultValue("true") boolean shared) {
 
         WatchOptions toOptions(PropertyChecks checks) {
             WatchOptions options = WatchOptions.defaults();

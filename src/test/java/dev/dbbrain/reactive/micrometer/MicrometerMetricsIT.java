@@ -60,9 +60,14 @@ class MicrometerMetricsIT {
         return client;
     }
 
-    private Timer requests(String action, String outcome, String errorCode) {
-        return registry.find("dbbrain.client.requests").tags("action", action, "outcome", outcome,
-                "error.code", errorCode).timer();
+    /** The requests timers of these tags, first sends and resends ({@code resend} false and true) alike. */
+    private List<Timer> requests(String action, String outcome, String errorCode) {
+        return List.copyOf(registry.find("dbbrain.client.requests").tags("action", action, "outcome", outcome,
+                "error.code", errorCode).timers());
+    }
+
+    private long requestCount(String action, String outcome, String errorCode) {
+        return requests(action, outcome, errorCode).stream().mapToLong(Timer::count).sum();
     }
 
     @Test
@@ -80,17 +85,17 @@ class MicrometerMetricsIT {
                 .onErrorResume(Mono::just).block(WAIT);
         assertThat(refused).isInstanceOf(DbbrainApiException.class);
 
-        assertThat(requests(CREATE, "SUCCESS", "none").count()).isEqualTo(1);
-        assertThat(requests(DESCRIBE, "SUCCESS", "none").count()).isEqualTo(2);
-        assertThat(requests(DESCRIBE, "AUTH", ((DbbrainApiException) refused).code()).count()).isEqualTo(1);
+        assertThat(requestCount(CREATE, "SUCCESS", "none")).isEqualTo(1);
+        assertThat(requestCount(DESCRIBE, "SUCCESS", "none")).isEqualTo(2);
+        assertThat(requestCount(DESCRIBE, "AUTH", ((DbbrainApiException) refused).code())).isEqualTo(1);
         assertThat(registry.find("dbbrain.client.requests").timers().stream().mapToLong(Timer::count).sum())
                 .isEqualTo(4);
-        assertThat(requests(CREATE, "SUCCESS", "none").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
-                .isPositive();
+        assertThat(requests(CREATE, "SUCCESS", "none")).singleElement()
+                .satisfies(t -> assertThat(t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive());
     }
 
     @Test
-    void everyRetryIsARequestOfItsOwnWithTheThrottlingCode() {
+    void everyRetryIsARequestOfItsOwnTaggedAsAResendAndTheCallIsTimedOnce() {
         emulator = DbbrainEmulator.builder().credentials(ID, KEY).faultThrottle(1.0).start();
         DbbrainClient client = client(Credentials.of(ID, KEY), 2, RateLimiter.unlimited());
 
@@ -98,7 +103,16 @@ class MicrometerMetricsIT {
                 .then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(WAIT);
 
         assertThat(error).isInstanceOf(DbbrainApiException.class);
-        assertThat(requests(DESCRIBE, "THROTTLED", "RequestLimitExceeded").count()).isEqualTo(3);
+        assertThat(requestCount(DESCRIBE, "THROTTLED", "RequestLimitExceeded")).isEqualTo(3);
+        assertThat(registry.get("dbbrain.client.requests").tag("resend", "false").timer().count()).isEqualTo(1);
+        assertThat(registry.get("dbbrain.client.requests").tag("resend", "true").timer().count()).isEqualTo(2);
+        Timer calls = registry.get("dbbrain.client.calls").tags("action", DESCRIBE, "outcome", "THROTTLED",
+                "error.code", "RequestLimitExceeded").timer();
+        assertThat(calls.count()).isEqualTo(1);
+        // The call's time holds its three attempts and the backoffs between them.
+        assertThat(calls.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isGreaterThanOrEqualTo(
+                requests(DESCRIBE, "THROTTLED", "RequestLimitExceeded").stream()
+                        .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).sum());
     }
 
     @Test
@@ -194,18 +208,24 @@ class MicrometerMetricsIT {
             }
             Set<String> keys = meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
             switch (meter.getId().getName()) {
-                case "dbbrain.client.requests" ->
+                case "dbbrain.client.requests" -> assertThat(keys)
+                        .containsExactlyInAnyOrder("action", "resend", "outcome", "error.code", "error");
+                case "dbbrain.client.calls" ->
                         assertThat(keys).containsExactlyInAnyOrder("action", "outcome", "error.code", "error");
-                case "dbbrain.client.requests.active", "dbbrain.limiter.wait" ->
+                case "dbbrain.client.requests.active" -> assertThat(keys).containsExactlyInAnyOrder("action", "resend");
+                case "dbbrain.client.calls.active", "dbbrain.limiter.wait" ->
                         assertThat(keys).containsExactly("action");
-                case "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.rejected" ->
+                case "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.rejected",
+                        "dbbrain.watch.shared.received", "dbbrain.watch.shared.takeovers" ->
                         assertThat(keys).isEmpty();
                 case "dbbrain.watch.updates" -> assertThat(keys).containsExactly("status");
+                case "dbbrain.watch.shared.polls" -> assertThat(keys).containsExactly("shared");
+                case "dbbrain.watch.shared.rejected" -> assertThat(keys).containsExactly("reason");
                 default -> throw new AssertionError("unexpected meter " + meter.getId());
             }
         }
         assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).contains("dbbrain.client.requests",
-                "dbbrain.limiter.wait", "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.updates",
+                "dbbrain.client.calls", "dbbrain.limiter.wait", "dbbrain.limiter.queued", "dbbrain.watch.active", "dbbrain.watch.updates",
                 "dbbrain.watch.rejected");
     }
 }

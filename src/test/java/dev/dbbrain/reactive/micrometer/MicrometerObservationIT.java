@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dbbrain.reactive.CreateProxySessionKillTaskRequest;
 import dev.dbbrain.reactive.CreateProxySessionKillTaskResponse;
@@ -26,7 +27,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.context.ContextView;
 
-/** One observation per HTTP request, nested under the subscriber's observation, visible to the HTTP client. */
+/**
+ * One observation per call, nested under the subscriber's observation, and one per HTTP request (attempt) nested under
+ * its call's and visible to the HTTP client.
+ */
 class MicrometerObservationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -73,22 +77,46 @@ class MicrometerObservationIT {
         return stopped.stream().filter(c -> c.getName().equals("dbbrain.client.requests")).toList();
     }
 
+    private List<Observation.Context> calls() {
+        return stopped.stream().filter(c -> c.getName().equals("dbbrain.client.calls")).toList();
+    }
+
     @Test
-    void eachCallIsOneObservationWithTheTagsAsLowAndTheRequestIdAsHighCardinalityValues() {
+    void eachCallIsOneObservationAndEachAttemptOneUnderItWithTheTagsAsLowAndTheIdsAsHighCardinalityValues() {
         CreateProxySessionKillTaskResponse created = client.createProxySessionKillTask(
                 CreateProxySessionKillTaskRequest.of(INSTANCE)).block(WAIT);
 
         assertThat(requests()).hasSize(1);
+        assertThat(calls()).hasSize(1);
         Observation.Context context = requests().get(0);
-        assertThat(context.getContextualName()).isEqualTo("CreateProxySessionKillTask");
+        Observation.Context call = calls().get(0);
+        assertThat(context.getContextualName()).isEqualTo("CreateProxySessionKillTask attempt");
         assertThat(context.getLowCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("action", "CreateProxySessionKillTask"),
-                        org.assertj.core.groups.Tuple.tuple("outcome", "SUCCESS"),
-                        org.assertj.core.groups.Tuple.tuple("error.code", "none"));
-        assertThat(context.getHighCardinalityKeyValue("request.id").getValue()).isEqualTo(created.requestId());
-        assertThat(context.getParentObservation()).isNull();
+                        tuple("action", "CreateProxySessionKillTask"),
+                        tuple("resend", "false"),
+                        tuple("outcome", "SUCCESS"),
+                        tuple("error.code", "none"));
+        String callId = call.getHighCardinalityKeyValue("call.id").getValue();
+        assertThat(callId).matches("[0-9a-f]{12}-1");
+        assertThat(context.getHighCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
+                .containsExactlyInAnyOrder(
+                        tuple("request.id", created.requestId()),
+                        tuple("call.id", callId),
+                        tuple("instance.id", INSTANCE),
+                        tuple("http.request.resend_count", "0"));
+        assertThat(context.getParentObservation().getContextView()).isSameAs(call);
         assertThat(context.getError()).isNull();
+
+        assertThat(call.getContextualName()).isEqualTo("CreateProxySessionKillTask");
+        assertThat(call.getLowCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
+                .containsExactlyInAnyOrder(
+                        tuple("action", "CreateProxySessionKillTask"),
+                        tuple("outcome", "SUCCESS"),
+                        tuple("error.code", "none"));
+        assertThat(call.getHighCardinalityKeyValues()).extracting(KeyValue::getKey, KeyValue::getValue)
+                .containsExactlyInAnyOrder(tuple("call.id", callId), tuple("instance.id", INSTANCE));
+        assertThat(call.getParentObservation()).isNull();
     }
 
     @Test
@@ -102,7 +130,9 @@ class MicrometerObservationIT {
 
         assertThat(requests()).hasSize(1);
         Observation.Context context = requests().get(0);
-        assertThat(context.getParentObservation()).isSameAs(parent);
+        assertThat(calls()).hasSize(1);
+        assertThat(calls().get(0).getParentObservation()).isSameAs(parent);
+        assertThat(context.getParentObservation().getContextView()).isSameAs(calls().get(0));
         assertThat(context.getHighCardinalityKeyValue("request.id").getValue()).isEqualTo(answer.requestId());
 
         assertThat(requestContexts).hasSize(1);
@@ -128,6 +158,12 @@ class MicrometerObservationIT {
                     .startsWith("AuthFailure");
             assertThat(context.getHighCardinalityKeyValue("request.id").getValue())
                     .isEqualTo(((dev.dbbrain.reactive.DbbrainException) error).requestId());
+            // The call failed with the attempt's error, and says so with the same tags and RequestId.
+            Observation.Context call = calls().get(0);
+            assertThat(call.getError()).isSameAs(error);
+            assertThat(call.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("AUTH");
+            assertThat(call.getHighCardinalityKeyValue("request.id").getValue())
+                    .isEqualTo(((dev.dbbrain.reactive.DbbrainException) error).requestId());
         } finally {
             wrong.close();
         }
@@ -146,6 +182,8 @@ class MicrometerObservationIT {
             assertThat(result).isEqualTo("gave up");
             assertThat(requests()).hasSize(1);
             assertThat(requests().get(0).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("CANCELLED");
+            assertThat(calls()).singleElement().satisfies(call -> assertThat(
+                    call.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("CANCELLED"));
         } finally {
             slow.close();
         }

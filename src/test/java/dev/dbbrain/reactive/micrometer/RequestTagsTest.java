@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Error codes become tag values from a bounded set, whatever the server sends. */
+/** Error codes and attempt numbers become tag values from bounded sets, whatever the server sends. */
 class RequestTagsTest {
 
     @Test
@@ -27,5 +27,12 @@ class RequestTagsTest {
         assertThat(RequestTags.apiCode("Random" + System.nanoTime())).isEqualTo("OTHER");
         assertThat(RequestTags.apiCode(null)).isEqualTo("OTHER");
         assertThat(RequestTags.apiCode("")).isEqualTo("OTHER");
+    }
+
+    @Test
+    void theResendTagHasTwoValuesWhateverTheRetryBudget() {
+        assertThat(RequestTags.resend(0)).isEqualTo("false");
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 1000).mapToObj(RequestTags::resend).distinct())
+                .containsExactly("true");
     }
 }

@@ -6,6 +6,8 @@ import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.Language;
 import dev.dbbrain.reactive.WatchOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -180,9 +182,15 @@ class DbbrainAutoConfigurationTest {
 
     @Test
     void metricsCanBeTurnedOff() {
-        runner.withPropertyValues("dbbrain.metrics.enabled=false").run(context -> {
+        // Decided when the client is built, not by a condition (so that it also works when it arrives only at run
+        // time in an application processed ahead of time): the listener's gauges are the sign it was given.
+        ApplicationContextRunner metered = runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+        metered.run(context -> assertThat(context.getBean(MeterRegistry.class).find("dbbrain.watch.active").gauge())
+                .isNotNull());
+        metered.withPropertyValues("dbbrain.metrics.enabled=false").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(DbbrainClient.class);
-            assertThat(context).doesNotHaveBean("dbbrainMicrometerCustomizer");
+            assertThat(context.getBean(MeterRegistry.class).getMeters())
+                    .noneMatch(m -> m.getId().getName().startsWith("dbbrain."));
         });
     }
 
@@ -201,7 +209,7 @@ class DbbrainAutoConfigurationTest {
         "dbbrain.rate-limit.redis.previous-layout=true",
         "dbbrain.watch.poll-interval=1s", "dbbrain.watch.max-interval=", "dbbrain.watch.growth-factor=2",
         "dbbrain.watch.jitter=0.1", "dbbrain.watch.deadline=", "dbbrain.watch.not-found-grace=10s",
-        "dbbrain.watch.failed-as-error=false", "dbbrain.metrics.enabled=true",
+        "dbbrain.watch.failed-as-error=false", "dbbrain.watch.shared=true", "dbbrain.metrics.enabled=true",
     };
 
     @Test
@@ -248,6 +256,7 @@ class DbbrainAutoConfigurationTest {
             assertThat(p.rateLimit()).isEqualTo(new DbbrainProperties.RateLimit(true, null, null, null,
                     new DbbrainProperties.Redis(null, "dbbrain:rate", Duration.ofSeconds(1), null, true)));
             assertThat(p.watch().toOptions(new PropertyChecks())).hasToString(WatchOptions.defaults().toString());
+            assertThat(p.watch().shared()).isTrue();
             assertThat(p.metrics().enabled()).isTrue();
         });
     }

@@ -23,7 +23,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import reactor.core.publisher.Flux;
 
-/** {@code dbbrain.rate-limit.redis.uri} puts the auto-configured client's budget in Redis. */
+/**
+ * {@code dbbrain.rate-limit.redis.uri} puts the auto-configured client's budget in Redis, and shares its watches with
+ * the other replicas through it unless {@code dbbrain.watch.shared=false}.
+ */
 class DbbrainSpringRedisIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -78,10 +81,10 @@ class DbbrainSpringRedisIT {
                     // At least one reservation per request (a cold connection's late first write takes a fresh slot).
                     assertThat(requests).isPositive();
                     assertThat(scripts).as("reservations in Redis").isGreaterThanOrEqualTo(requests);
-                    assertThat(keys).isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("spring:fleet:")
-                            .doesNotContain(ID));
+                    assertThat(limiterKeys(keys)).isNotEmpty().allSatisfy(k -> assertThat(k)
+                            .startsWith("spring:fleet:").doesNotContain(ID));
                     // By default the unversioned key of older builds is kept beside the versioned one.
-                    assertThat(keys).anySatisfy(k -> assertThat(k).startsWith("spring:fleet:v1:{"))
+                    assertThat(limiterKeys(keys)).anySatisfy(k -> assertThat(k).startsWith("spring:fleet:v1:{"))
                             .anySatisfy(k -> assertThat(k).startsWith("spring:fleet:{"));
                 });
     }
@@ -92,9 +95,42 @@ class DbbrainSpringRedisIT {
                 "dbbrain.rate-limit.redis.previous-layout=false")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(keysSeenWhile(context.getBean(DbbrainClient.class).killProxySessions("crs-redis002")))
+                    assertThat(limiterKeys(keysSeenWhile(context.getBean(DbbrainClient.class)
+                            .killProxySessions("crs-redis002"))))
                             .isNotEmpty().allSatisfy(k -> assertThat(k).startsWith("dbbrain:rate:v1:{"));
                 });
+    }
+
+    /** The limiter's keys among {@code keys}: the watches' sharing has keys of its own ({@code dbbrain:watch:}). */
+    private static List<String> limiterKeys(Set<String> keys) {
+        return keys.stream().filter(k -> !k.startsWith("dbbrain:watch:")).toList();
+    }
+
+    @Test
+    void redisUriPropertySharesWatchesBetweenReplicasUnlessWatchSharedIsFalse() {
+        ApplicationContextRunner fleet = runner.withPropertyValues("dbbrain.rate-limit.redis.uri=" + redis.uri());
+        fleet.run(first -> {
+            assertThat(first).hasNotFailed();
+            TaskInfo end = first.getBean(DbbrainClient.class).killProxySessions("crs-redis003").blockLast(WAIT);
+            assertThat(end.taskStatus()).isEqualTo(TaskStatus.FINISHED);
+            assertThat(redis.keys()).anySatisfy(k -> assertThat(k).startsWith("dbbrain:watch:v1:{")
+                    .contains(":state:crs-redis003:").doesNotContain(ID));
+
+            // Another replica following the same task gets its final state from the fleet, without a request.
+            fleet.run(second -> {
+                DbbrainClient client = second.getBean(DbbrainClient.class);
+                assertThat(client.watch("crs-redis003", end.asyncRequestId()).blockLast(WAIT)).isEqualTo(end);
+                assertThat(client.stats().requests()).isZero();
+                assertThat(client.stats().sharedStatesReceived()).isEqualTo(1);
+            });
+            // With dbbrain.watch.shared=false it polls on its own, and still shares the budget.
+            fleet.withPropertyValues("dbbrain.watch.shared=false").run(alone -> {
+                DbbrainClient client = alone.getBean(DbbrainClient.class);
+                assertThat(client.watch("crs-redis003", end.asyncRequestId()).blockLast(WAIT)).isEqualTo(end);
+                assertThat(client.stats().requests()).isEqualTo(1);
+                assertThat(client.stats().sharedStatesReceived()).isZero();
+            });
+        });
     }
 
     /**

@@ -11,8 +11,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import redis.embedded.core.ExecutableProvider;
@@ -138,6 +140,34 @@ public final class RedisProcess implements AutoCloseable {
             }
         }
         return calls;
+    }
+
+    /**
+     * Starts a log of every command from now on (Redis's slow log with a threshold of 0), for {@link #scriptKeys()}.
+     * Unlike {@link #keys()} it does not depend on timing: the limiter's keys expire as soon as their schedule has
+     * passed, which on a loaded machine can be before a test looks.
+     */
+    public void logEveryCommand() {
+        admin().configSet("slowlog-max-len", "100000");
+        admin().configSet("slowlog-log-slower-than", "0");
+        admin().slowlogReset();
+    }
+
+    /** The keys the scripts ({@code EVAL}, {@code EVALSHA}) were called with since {@link #logEveryCommand()}. */
+    public List<String> scriptKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Object entry : admin().slowlogGet(-1)) {
+            // [id, time, microseconds, [command, arguments...], client address, client name]
+            List<?> args = (List<?>) ((List<?>) entry).get(3);
+            String command = String.valueOf(args.get(0)).toLowerCase(Locale.ROOT);
+            if (command.equals("eval") || command.equals("evalsha")) {
+                int count = Integer.parseInt(String.valueOf(args.get(2)));
+                for (int i = 0; i < count; i++) {
+                    keys.add(String.valueOf(args.get(3 + i)));
+                }
+            }
+        }
+        return keys;
     }
 
     /** The keys now in the server. */

@@ -61,11 +61,21 @@ record DashboardProperties(@DefaultValue("15s") Duration heartbeat, @DefaultValu
      * @param stepDuration the time each step of a task takes (created, chosen, then one per proxy)
      * @param proxies the number of proxies of every instance
      * @param proxyFailureProbability the chance that killing the sessions of one proxy fails
+     * @param endpoint an emulator already running, such as the one {@code run.sh --fleet} starts for two replicas
+     *     of the dashboard: the dashboard talks to it instead of starting its own (the step, proxies and failure
+     *     settings are then that emulator's); unset, it starts its own
+     * @param secretId with {@code endpoint}, the SecretId that emulator accepts
+     * @param secretKey with {@code endpoint}, the SecretKey that emulator accepts
      */
     record Emulator(Boolean enabled, @DefaultValue("1s") Duration stepDuration, @DefaultValue("3") int proxies,
-            @DefaultValue("0") double proxyFailureProbability) {
+            @DefaultValue("0") double proxyFailureProbability, String endpoint, String secretId, String secretKey) {
 
         Emulator {
+            if (endpoint != null && (endpoint.isBlank() || secretId == null || secretId.isBlank()
+                    || secretKey == null || secretKey.isBlank())) {
+                throw new IllegalArgumentException("dashboard.emulator.endpoint needs dashboard.emulator.secret-id "
+                        + "and dashboard.emulator.secret-key, the key pair that emulator accepts");
+            }
             try {
                 // The emulator's own checks, now rather than when it starts; setting them starts nothing.
                 DbbrainEmulator.builder().stepDuration(stepDuration).proxies(proxies)

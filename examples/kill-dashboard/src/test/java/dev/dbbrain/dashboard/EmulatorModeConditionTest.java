@@ -48,11 +48,29 @@ class EmulatorModeConditionTest {
                 .run(context -> {
                     EmulatorConfiguration.EmbeddedEmulator emulator =
                             context.getBean(EmulatorConfiguration.EmbeddedEmulator.class);
-                    assertThat(emulator.emulator().endpoint()).startsWith("http://127.0.0.1:");
+                    assertThat(emulator.endpoint()).startsWith("http://127.0.0.1:")
+                            .isEqualTo(emulator.emulator().endpoint());
                     assertThat(context.getBean(DbbrainClient.class).toString())
-                            .contains("endpoint=" + emulator.emulator().endpoint());
+                            .contains("endpoint=" + emulator.endpoint());
                     assertThat(emulator.toString()).doesNotContain(emulator.credentials().secretKey());
                 });
+    }
+
+    @Test
+    void replicasOfTheDashboardShareAnEmulatorRunningElsewhere() {
+        app.withPropertyValues("dashboard.emulator.enabled=true", "dashboard.emulator.endpoint=http://127.0.0.1:18090",
+                        "dashboard.emulator.secret-id=AKIDfleetdemo", "dashboard.emulator.secret-key=fleet-key")
+                .run(context -> {
+                    EmulatorConfiguration.EmbeddedEmulator emulator =
+                            context.getBean(EmulatorConfiguration.EmbeddedEmulator.class);
+                    assertThat(emulator.emulator()).isNull();
+                    assertThat(context.getBean(DbbrainClient.class).toString())
+                            .contains("endpoint=http://127.0.0.1:18090");
+                    assertThat(emulator.toString()).doesNotContain("fleet-key");
+                });
+        app.withPropertyValues("dashboard.emulator.enabled=true", "dashboard.emulator.endpoint=http://127.0.0.1:18090")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("dashboard.emulator.secret-id"));
     }
 
     @Test

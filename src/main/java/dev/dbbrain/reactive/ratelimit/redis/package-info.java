@@ -1,7 +1,13 @@
 /**
- * A rate limiter whose budget lives in Redis and is shared by a fleet of JVMs:
- * {@link dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter#builder(String)}. Everything here names Lettuce
- * ({@code io.lettuce:lettuce-core}, an optional dependency); the rest of the library loads without it.
+ * What a fleet of JVMs shares through Redis: a rate limiter whose budget lives there,
+ * {@link dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter#builder(String)}, and the polls and latest states of
+ * the tasks its replicas watch, {@link dev.dbbrain.reactive.ratelimit.redis.RedisWatchSharing#builder(String)}.
+ * Everything here names Lettuce ({@code io.lettuce:lettuce-core}, an optional dependency); the rest of the library
+ * loads without it.
+ *
+ * <p>Shared watches are four Lua scripts over a state key and a slot key per task ({@code RedisWatchStore}), on
+ * Redis's clock, and one pub/sub channel per account; their keys follow the layout below ({@code SharedFormat}'s
+ * {@code WATCH_STATE}, {@code WATCH_SLOT} and {@code WATCH_PUBLISHED}, version 1, new: no previous layout to honour).
  *
  * <p>Each acquire is one {@code EVALSHA} of a reservation script over one small hash per (SecretId hash, action),
  * on Redis's clock ({@code RedisBucketStore}); this JVM's waiters queue first come, first served in front of the

@@ -66,7 +66,11 @@ final class RedisFleetMember {
         List<RedisLimiter> limiters = new ArrayList<>();
         List<DbbrainClient> fleet = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            RedisLimiter limiter = (RedisLimiter) RedisRateLimiter.builder(redisUri).build();
+            // Redis's answers may take more than the default second on a loaded machine, and each late one would
+            // fail its request closed, unsent: budget left unused for a reason that is the machine's, not the
+            // limiter's. What is measured here is how the fleet shares the budget when Redis answers.
+            RedisLimiter limiter = (RedisLimiter) RedisRateLimiter.builder(redisUri)
+                    .commandTimeout(Duration.ofSeconds(10)).build();
             limiters.add(limiter);
             fleet.add(DbbrainClient.builder().endpoint(endpoint).credentials(Credentials.of(secretId, secretKey))
                     .rateLimiter(limiter).maxRetries(0).responseTimeout(Duration.ofSeconds(10)).build());
