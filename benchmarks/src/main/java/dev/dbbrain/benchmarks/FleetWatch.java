@@ -42,20 +42,26 @@ import tools.jackson.databind.json.JsonMapper;
  * Issue 21's fleet benchmark: 1, 2, 3 and 5 replica <b>processes</b> ({@link FleetReplica}), on one real
  * {@code redis-server} ({@link RedisServer}) and one emulator process ({@link EmulatorProcess}), each following the
  * same tasks with the same number of subscribers per task, with watch sharing on and off; then, with {@code
- * --faults}, three runs with a fault mid-run. Every run gets a fresh emulator (its statistics are the run's) and an
- * emptied Redis.
+ * --faults}, four runs with a fault mid-run. Every run gets a fresh emulator (its statistics are the run's) and an
+ * emptied Redis, and starts once its replicas are warm (see {@code Run.warmUp}).
  *
  * <p><b>The workload.</b> {@code --tasks} (200) tasks on {@code --instances} (40) instances, five each, in a shuffled
  * order (seed {@code --seed}); the harness creates them at an even pace over {@code --window-s} (60 s), so they end
  * over a bounded window of that length, and tells every replica about each as soon as the service answered. Each
- * replica's {@code --subscribers} (10) subscribers of a task arrive together, after a delay drawn uniformly from
- * {@code [0, --arrival-spread-ms)} (1 s: one poll interval, so a task's end falls anywhere in a replica's poll
- * cycle). A task is {@code created}, {@code chosen}, then {@code running} for one {@code --step-ms} (500, the
- * emulator's default) each, and ends 3 steps after its creation; every answer of the emulator comes after {@code
- * --latency-ms} (100, a round trip to a distant API; it also keeps a poll slot held long enough for the SIGKILL fault
- * to find one). The emulator enforces the account's 20 requests per second; the replicas share 19 per second through
- * the Redis limiter (the library's default). Poll interval: the library's default (1 s, 10% jitter) unless
- * {@code --interval-ms}; lease: the library's default (3 s) unless {@code --lease-ms}.
+ * replica's {@code --subscribers} (10) subscribers of a task arrive together, after a delay of its own drawn uniformly
+ * from {@code [0, --arrival-spread-ms)} (1 s: one poll interval, so a task's end falls anywhere in a replica's poll
+ * cycle), as people following a kill land on any replica at any moment. A task is {@code created}, {@code chosen},
+ * then {@code running} for one {@code --step-ms} each and ends 3 steps after its creation; the default step, 333 ms,
+ * makes a task last one poll interval, so that following it to its end takes two polls <i>whenever</i> its follower
+ * starts: a fleet starts polling a task at its earliest subscriber, earlier than one replica does, and with a task
+ * lasting 1.5 intervals (step 500) that earlier start alone costs the fleet up to 15% more polls than one replica
+ * (an expected 2.875 against 2.5 per task at 3 replicas), which says nothing about sharing. Every answer of the
+ * emulator comes after {@code --latency-ms} (100, a round trip to a distant API; it also keeps a poll slot held long
+ * enough for the SIGKILL fault to find one). The emulator enforces the account's 20 requests per second; the replicas
+ * share 19 per second through the Redis limiter (the library's default). Poll interval: the library's default (1 s,
+ * 10% jitter) unless {@code --interval-ms}; lease: the library's default (3 s) unless {@code --lease-ms}. Sized for
+ * two cores: one replica needs about 6 Describes a second, so three without sharing nearly fill the budget and five
+ * overflow it.
  *
  * <p><b>What is measured.</b> The fleet's Describe requests for the run (the emulator's count after the replicas
  * warmed up against its count at the end), Describe/s over the run (from the first Create to the last terminal state
@@ -64,20 +70,26 @@ import tools.jackson.databind.json.JsonMapper;
  * system clock ({@code System.currentTimeMillis()}, and the emulator's {@code Clock.systemUTC()}), so times are
  * comparable as they are; a task's creation is stamped by the emulator between the harness's sending the Create and
  * receiving its answer, so its end is taken as the midpoint plus 3 steps, known within half that round trip
- * (reported). A subscriber that arrived after its task had ended is left out of the delays (counted).
+ * (reported). A subscriber that arrived after its task had ended is left out of the delays (counted): it would have
+ * added a delay near zero.
  *
- * <p><b>Faults</b> ({@code --faults}, or a list of {@code kill,redis,state}), each with {@code --fault-replicas} (3)
- * replicas, sharing on: {@code kill} SIGKILLs, mid-run, the replica that has just taken a poll slot (its {@code POLL}
- * line, printed before its request), and checks which slots it left held; {@code redis} stops Redis for 10 s mid-run
- * and starts it again, empty, on the same port; {@code state} writes states by hand into the state keys of tasks in
- * flight: a genuine earlier state re-signed as fresh (regressed), a genuine state tampered to say {@code finished}
- * (its MAC no longer matches), and a value that is not the library's layout.
+ * <p><b>Faults</b> ({@code --faults}: all four, or a list of {@code kill,redis,redis-local,state}), each with
+ * {@code --fault-replicas} (3) replicas, sharing on: {@code kill} SIGKILLs, mid-run, the replica that has just taken
+ * a poll slot (its {@code POLL} line, printed before its request), and checks which slots it left held; {@code redis}
+ * stops Redis for {@code --outage-s} (10) s mid-run and starts it again, empty, on the same port, the replicas' limiter
+ * failing closed meanwhile (the library's default); {@code redis-local} the same with the limiter falling back to a
+ * local bucket of 19/3 per second ({@code RedisRateLimiter.Builder.fallBackLocally(3)}); {@code state} writes states
+ * by hand into the state keys of tasks in flight: a regressed state signed with the account's key, a genuine state
+ * tampered to say {@code finished} (its MAC no longer matches), and a value that is not the library's layout (see
+ * {@code Run.writeStatesByHand}).
  *
- * <p>Usage: {@code java -cp ... dev.dbbrain.benchmarks.FleetWatch [--replicas 1,2,3,5] [--sharing on,off]
- * [--repeat 1] [--faults | --faults kill,redis,state] [--out DIR]}; raw results go to {@code DIR} (default
- * {@code benchmarks/results/<UTC time>-fleet/}): {@code fleet.jsonl} (one line per run), {@code fleet.md} (the
- * table and the ratios against issue 21's targets), per run a folder with each task's end and each replica's delays,
- * and the replicas' logs; the charts {@code fleet-describes.svg} and {@code fleet-delay.svg}.
+ * <p>Usage: {@code java -cp ... dev.dbbrain.benchmarks.FleetWatch [--replicas 1,2,3,5 | none] [--sharing on,off]
+ * [--repeat 1] [--faults | --faults kill,redis,redis-local,state] [--out DIR]}, and the workload's options above;
+ * raw results go to {@code DIR} (default {@code benchmarks/results/<UTC time>-fleet/}): {@code fleet.jsonl} (one line
+ * per run), {@code fleet.md} (the table and the ratios against issue 21's targets), {@code machine.txt} (with the load
+ * average before and after each run), {@code commands.txt}, per run a folder with each task's end and each replica's
+ * delay ({@code tasks.tsv}) and the replicas' output; and the charts {@code fleet-describes.svg} and {@code
+ * fleet-delay.svg}.
  */
 public final class FleetWatch {
 
@@ -890,16 +902,22 @@ public final class FleetWatch {
             return r;
         }
 
-        /** Dispatches the replica's lines; keeps all but POLL and TICK lines in {@code replica-N.out}. */
+        /**
+         * Dispatches the replica's lines; keeps its POLL lines ({@code instance tasks millis}: the Describes it sent
+         * for the fleet) in {@code polls-N.txt}, and all but those and its TICK lines in {@code replica-N.out}.
+         */
         private void read() {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8));
                     PrintWriter out = new PrintWriter(Files.newBufferedWriter(run.dir.resolve("replica-" + index
-                            + ".out"), StandardCharsets.UTF_8), true)) {
+                            + ".out"), StandardCharsets.UTF_8), true);
+                    PrintWriter pollLog = new PrintWriter(Files.newBufferedWriter(run.dir.resolve("polls-" + index
+                            + ".txt"), StandardCharsets.UTF_8), true)) {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     if (line.startsWith("POLL ")) {
                         pollLines.incrementAndGet();
+                        pollLog.println(line.substring(5));
                         String[] f = line.split(" ");
                         run.polls.offer(new String[] {Integer.toString(index), f[1], f[2], f[3]});
                         continue;
