@@ -54,6 +54,17 @@ final class VirtualWorld implements AutoCloseable {
         awaitReal(() -> client.stats().pollsInFlight() == 0, "no poll in flight");
     }
 
+    /**
+     * Waits in real time until each subscriber has been told its end. {@link #settle()} is not enough for that: an
+     * answer that ends the last watch of an instance is done with (no longer in flight) before its subscribers are
+     * told, on the thread that handles it.
+     */
+    void awaitEnd(reactor.test.subscriber.TestSubscriber<?>... subscribers) {
+        for (reactor.test.subscriber.TestSubscriber<?> s : subscribers) {
+            awaitReal(s::isTerminated, "the subscriber told its end");
+        }
+    }
+
     void awaitWatchedTasks(int n) {
         awaitReal(() -> client.stats().watchedTasks() == n, "watched tasks == " + n);
     }

@@ -56,6 +56,7 @@ class WatchEngineIT {
         TestSubscriber<TaskInfo> watcher = TestSubscriber.create();
         w.client.watch(INSTANCE, id, w.options()).subscribe(watcher);
         w.advance(Duration.ofSeconds(60));
+        w.awaitEnd(watcher);
         assertThat(watcher.isTerminatedComplete()).isTrue();
         assertThat(states(watcher.getReceivedOnNext()))
                 .containsExactly("created:0", "chosen:0", "running:0", "running:33", "running:66", "finished:100");
@@ -110,6 +111,7 @@ class WatchEngineIT {
         w.advance(Duration.ofSeconds(3));
         assertThat(w.create(INSTANCE)).isEqualTo(next);
         w.advance(Duration.ofSeconds(60));
+        w.awaitEnd(watcher);
         assertThat(watcher.isTerminatedComplete()).isTrue();
         assertThat(watcher.getReceivedOnNext()).last().extracting(TaskInfo::status).isEqualTo("finished");
     }
@@ -139,6 +141,7 @@ class WatchEngineIT {
             assertThat(w.describes()).as("requests after minute %d", minute).isEqualTo(minute + 1);
             w.advance(Duration.ofMinutes(1), Duration.ofSeconds(5));
         }
+        w.awaitEnd(slow);
         assertThat(states(slow.getReceivedOnNext()))
                 .containsExactly("created:0", "chosen:0", "running:0", "running:33", "running:66", "finished:100");
         assertThat(slow.isTerminatedComplete()).isTrue();
@@ -156,7 +159,7 @@ class WatchEngineIT {
         slow.request(1);
         w.advance(Duration.ofSeconds(30));
         slow.request(1);
-        w.settle();
+        w.awaitEnd(slow, fast);
         assertThat(states(slow.getReceivedOnNext())).containsExactly("created:0", "running:33", "finished:100");
         assertThat(slow.isTerminatedComplete()).isTrue();
         assertThat(fast.getReceivedOnNext()).hasSize(6);
@@ -183,6 +186,7 @@ class WatchEngineIT {
         assertThat(w.client.stats().watchedTasks()).isEqualTo(1);
         w.advance(Duration.ofSeconds(60));
         assertThat(w.describes()).isEqualTo(oneCosts);
+        w.awaitEnd(watchers.toArray(TestSubscriber[]::new));
         for (TestSubscriber<TaskInfo> s : watchers) {
             assertThat(s.isTerminatedComplete()).isTrue();
             assertThat(states(s.getReceivedOnNext())).isEqualTo(states(single.getReceivedOnNext()));
@@ -455,6 +459,7 @@ class WatchEngineIT {
         w.client.watch(INSTANCE, id, w.options()).subscribe(lenient);
         w.client.watch(INSTANCE, id, w.options().failedAsError(true)).subscribe(strict);
         w.advance(Duration.ofSeconds(60));
+        w.awaitEnd(lenient, strict);
         assertThat(lenient.isTerminatedComplete()).isTrue();
         assertThat(lenient.getReceivedOnNext()).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FAILED);
         assertThat(strict.getReceivedOnNext()).last().extracting(TaskInfo::taskStatus).isEqualTo(TaskStatus.FAILED);
@@ -479,6 +484,7 @@ class WatchEngineIT {
         w.client.killProxySessions(INSTANCE, null, w.options()).subscribe(watcher);
         w.awaitWatchedTasks(1);
         w.advance(Duration.ofSeconds(60));
+        w.awaitEnd(watcher);
         assertThat(watcher.isTerminatedComplete()).isTrue();
         assertThat(w.emulator.stats().tasksCreated()).isEqualTo(1);
         assertThat(watcher.getReceivedOnNext()).hasSize(6);

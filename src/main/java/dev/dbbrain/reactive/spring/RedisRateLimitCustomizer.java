@@ -2,12 +2,15 @@ package dev.dbbrain.reactive.spring;
 
 import dev.dbbrain.reactive.DbbrainClient;
 import dev.dbbrain.reactive.WatchSharing;
+import dev.dbbrain.reactive.internal.LettuceClose;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisRateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisWatchSharing;
 import io.lettuce.core.RedisClient;
+import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.Ordered;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Gives the client the fleet-wide Redis limiter of {@code dbbrain.rate-limit.redis.*} when the URI is set, and the
@@ -100,10 +103,16 @@ final class RedisRateLimitCustomizer implements DbbrainClientCustomizer, Disposa
         return 1;
     }
 
+    /**
+     * Shuts the Lettuce client down on a thread of its own, waiting at most {@link LettuceClose#BOUND}: Lettuce's
+     * shutdown closes each connection on the calling thread and may spin there for ever (see {@link LettuceClose}),
+     * which would hold the context's close, and the application's exit, for ever.
+     */
     @Override
     public void destroy() {
         if (redis != null) {
-            redis.shutdown();
+            LettuceClose.close("the Lettuce client of dbbrain.rate-limit.redis", Schedulers.parallel(),
+                    LettuceClose.BOUND, List.of(redis::shutdownAsync)).block();
         }
     }
 }

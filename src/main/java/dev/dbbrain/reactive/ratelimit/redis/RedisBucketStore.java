@@ -1,5 +1,6 @@
 package dev.dbbrain.reactive.ratelimit.redis;
 
+import dev.dbbrain.reactive.internal.LettuceClose;
 import dev.dbbrain.reactive.internal.TimeSource;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -13,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -288,7 +292,11 @@ final class RedisBucketStore {
                 CompletableFuture<StatefulRedisConnection<String, String>> fresh = new CompletableFuture<>();
                 if (connection.compareAndSet(current, fresh)) {
                     if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
-                        current.join().closeAsync();
+                        // Never on this thread (a command's caller, perhaps an event loop): Lettuce's close may
+                        // spin on it (see LettuceClose).
+                        StatefulRedisConnection<String, String> closed = current.join();
+                        LettuceClose.close("a closed Redis connection to " + address(), time.scheduler(),
+                                LettuceClose.BOUND, List.of(closed::closeAsync)).subscribe();
                     }
                     Schedulers.boundedElastic().schedule(() -> {
                         try {
@@ -313,13 +321,23 @@ final class RedisBucketStore {
         });
     }
 
-    /** Closes the connection, and the client when this store made it. */
+    /**
+     * Closes the connection, and the client when this store made it, off the caller's thread; completes within
+     * {@link LettuceClose#BOUND} on the store's scheduler whatever Lettuce does. A connection still being opened is
+     * closed once it is open.
+     */
     Mono<Void> close() {
         CompletableFuture<StatefulRedisConnection<String, String>> current = connection.getAndSet(null);
-        Mono<Void> closeConnection = current == null ? Mono.empty()
-                : Mono.fromFuture(current).onErrorResume(e -> Mono.empty())
-                        .flatMap(c -> Mono.fromCompletionStage(c.closeAsync()));
-        return ownsClient ? closeConnection.then(Mono.fromCompletionStage(client::shutdownAsync)) : closeConnection;
+        List<Callable<CompletionStage<Void>>> steps = new ArrayList<>(2);
+        if (current != null && !current.isCompletedExceptionally()) {
+            // join() waits, on the closing thread, for a connection still being opened.
+            steps.add(() -> current.join().closeAsync());
+        }
+        if (ownsClient) {
+            steps.add(client::shutdownAsync);
+        }
+        return LettuceClose.close("the rate limiter's Redis connection to " + address(), time.scheduler(),
+                LettuceClose.BOUND, steps);
     }
 
     /** Where the store connects, without credentials. */

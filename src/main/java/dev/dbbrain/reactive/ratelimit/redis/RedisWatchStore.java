@@ -1,5 +1,7 @@
 package dev.dbbrain.reactive.ratelimit.redis;
 
+import dev.dbbrain.reactive.internal.LettuceClose;
+import java.util.concurrent.Callable;
 import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.internal.SharedWatchStore;
 import dev.dbbrain.reactive.internal.TimeSource;
@@ -406,7 +408,9 @@ final class RedisWatchStore implements SharedWatchStore {
         }
         if (c.isOpen()) {
             // Reconnecting on its own (the application's client may): stop it; a new connection subscribes afresh.
-            c.closeAsync();
+            // Never on this thread (perhaps an event loop): Lettuce's close may spin on it (see LettuceClose).
+            LettuceClose.close("a Redis subscription to " + address(), time.scheduler(), LettuceClose.BOUND,
+                    List.of(c::closeAsync)).subscribe();
         }
         for (String channel : List.copyOf(channels.keySet())) {
             Sinks.Many<String> sink = channels.remove(channel);
@@ -441,7 +445,9 @@ final class RedisWatchStore implements SharedWatchStore {
                 CompletableFuture<C> fresh = new CompletableFuture<>();
                 if (ref.compareAndSet(current, fresh)) {
                     if (open != null) {
-                        open.closeAsync();
+                        // Off this thread, bounded: Lettuce's close may spin on it (see LettuceClose).
+                        LettuceClose.close("a closed Redis connection to " + address(), time.scheduler(),
+                                LettuceClose.BOUND, List.of(open::closeAsync)).subscribe();
                     }
                     Schedulers.boundedElastic().schedule(() -> {
                         try {
@@ -483,18 +489,25 @@ final class RedisWatchStore implements SharedWatchStore {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    /** Closes the connections, and the client when this store made it. */
+    /**
+     * Closes the connections, and the client when this store made it, off the caller's thread; completes within
+     * {@link LettuceClose#BOUND} on the store's scheduler whatever Lettuce does. A connection still being opened is
+     * closed once it is open.
+     */
     Mono<Void> close() {
-        List<CompletableFuture<? extends StatefulRedisConnection<String, String>>> open = java.util.stream.Stream
-                .<CompletableFuture<? extends StatefulRedisConnection<String, String>>>of(connection.getAndSet(null),
-                        pubSub.getAndSet(null))
-                .filter(java.util.Objects::nonNull)
-                .toList();
-        Mono<Void> closing = Flux.fromIterable(open)
-                .flatMap(f -> Mono.fromFuture(f).onErrorResume(e -> Mono.empty())
-                        .flatMap(c -> Mono.fromCompletionStage(c.closeAsync())))
-                .then();
-        return ownsClient ? closing.then(Mono.fromCompletionStage(client::shutdownAsync)) : closing;
+        List<Callable<CompletionStage<?>>> steps = new ArrayList<>(3);
+        for (CompletableFuture<? extends StatefulRedisConnection<String, String>> f : java.util.Arrays.asList(
+                connection.getAndSet(null), pubSub.getAndSet(null))) {
+            if (f != null && !f.isCompletedExceptionally()) {
+                // join() waits, on the closing thread, for a connection still being opened.
+                steps.add(() -> f.join().closeAsync());
+            }
+        }
+        if (ownsClient) {
+            steps.add(client::shutdownAsync);
+        }
+        return LettuceClose.close("the shared watches' Redis connections to " + address(), time.scheduler(),
+                LettuceClose.BOUND, steps);
     }
 
     private static String sha1(String text) {

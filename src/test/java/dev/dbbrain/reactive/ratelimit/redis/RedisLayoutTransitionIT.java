@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.internal.TimeSource;
+import dev.dbbrain.reactive.testing.BoundedClose;
 import dev.dbbrain.reactive.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -72,9 +73,10 @@ class RedisLayoutTransitionIT {
     }
 
     @AfterAll
-    static void stop() {
-        client.shutdown();
-        redis.close();
+    static void stop() throws Exception {
+        // Lettuce's close can spin for ever (LettuceClose): bounded, so that it fails this class, not the suite.
+        BoundedClose.closeAll(WAIT, List.of(BoundedClose.named("the test's Lettuce client", client::shutdown),
+                BoundedClose.named("redis-server", redis::close)));
     }
 
     @BeforeEach
@@ -85,9 +87,7 @@ class RedisLayoutTransitionIT {
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+        BoundedClose.closeAll(WAIT, resources);
     }
 
     @Test
@@ -254,7 +254,7 @@ class RedisLayoutTransitionIT {
 
     private ScriptCall unversionedCall() {
         StatefulRedisConnection<String, String> connection = client.connect();
-        resources.add(connection::close);
+        resources.add(BoundedClose.named("a connection of the previous build's replica", connection::close));
         String digest = connection.sync().scriptLoad(unversionedScript);
         assertThat(digest).isEqualTo(UNVERSIONED_DIGEST);
         return (keys, args) -> Mono.fromCompletionStage(() -> connection.async()
@@ -270,9 +270,9 @@ class RedisLayoutTransitionIT {
     private Replica current(boolean previousLayout, Limit limit) {
         RedisLimiter limiter = (RedisLimiter) RedisRateLimiter.builder(redis.uri()).previousLayout(previousLayout)
                 .build();
-        resources.add(() -> limiter.close().block(WAIT));
+        resources.add(BoundedClose.named("a limiter of this build", () -> limiter.close().block(WAIT)));
         RedisBucketStore store = RedisBucketStore.create(redis.uri(), Duration.ofSeconds(10), TimeSource.SYSTEM);
-        resources.add(() -> store.close().block(WAIT));
+        resources.add(BoundedClose.named("a store of this build", () -> store.close().block(WAIT)));
         ScriptCall call = (keys, args) -> switch (args[0]) {
             case "a" -> store.acquire(keys, Long.parseLong(args[1]), Long.parseLong(args[2]),
                     Long.parseLong(args[3]));
