@@ -88,8 +88,8 @@ import tools.jackson.databind.json.JsonMapper;
  * raw results go to {@code DIR} (default {@code benchmarks/results/<UTC time>-fleet/}): {@code fleet.jsonl} (one line
  * per run), {@code fleet.md} (the table and the ratios against issue 21's targets), {@code machine.txt} (with the load
  * average before and after each run), {@code commands.txt}, per run a folder with each task's end and each replica's
- * delay ({@code tasks.tsv}) and the replicas' output; and the charts {@code fleet-describes.svg} and {@code
- * fleet-delay.svg}.
+ * delay and arrival ({@code tasks.tsv}), each replica's polls for the fleet ({@code polls-N.txt}) and its output;
+ * and the charts {@code fleet-describes.svg} and {@code fleet-delay.svg}.
  */
 public final class FleetWatch {
 
@@ -669,6 +669,8 @@ public final class FleetWatch {
             List<Map<String, Object>> perReplica = new ArrayList<>();
             // task id -> per replica: the latest delay among its subscribers (ms); NONE: all arrived after the end
             Map<Long, long[]> taskDelays = new HashMap<>();
+            // task id -> per replica: when its subscribers arrived (they arrive together); NONE: not recorded
+            Map<Long, long[]> arrivals = new HashMap<>();
             for (ReplicaProcess r : fleet) {
                 Map<String, Object> pr = new LinkedHashMap<>();
                 pr.put("index", r.index);
@@ -687,6 +689,11 @@ public final class FleetWatch {
                     }
                     long arrivedAt = Long.parseLong(f[3]);
                     long seenAt = Long.parseLong(f[4]);
+                    arrivals.computeIfAbsent(id, k -> {
+                        long[] none = new long[replicas];
+                        Arrays.fill(none, NONE);
+                        return none;
+                    })[r.index] = arrivedAt;
                     String error = f[8];
                     subscriberCount++;
                     long endAt = t.createdAt() + s.taskMillis();
@@ -778,7 +785,7 @@ public final class FleetWatch {
             r.put("perReplica", perReplica);
             r.put("loadBefore", loadBefore);
             r.put("loadAfter", loadAverage());
-            writeTaskTable(taskDelays);
+            writeTaskTable(taskDelays, arrivals);
             return r;
         }
 
@@ -824,12 +831,20 @@ public final class FleetWatch {
             return f;
         }
 
-        private void writeTaskTable(Map<Long, long[]> taskDelays) throws IOException {
+        /**
+         * Writes {@code tasks.tsv}: per task, its instance, its Create's round trip, its end, and per replica the
+         * latest delay among its subscribers and when they arrived, in milliseconds after the task's creation (the
+         * fleet starts polling a task at its earliest arrival, a single replica at its own).
+         */
+        private void writeTaskTable(Map<Long, long[]> taskDelays, Map<Long, long[]> arrivals) throws IOException {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve("tasks.tsv"),
                     StandardCharsets.UTF_8))) {
                 StringBuilder header = new StringBuilder("task\tinstance\tcreateSentAt\tcreateAnsweredAt\tendAt");
                 for (int i = 0; i < replicas; i++) {
                     header.append("\tdelayMs.replica").append(i);
+                }
+                for (int i = 0; i < replicas; i++) {
+                    header.append("\tarrivedMs.replica").append(i);
                 }
                 out.println(header);
                 for (Task t : tasks.values()) {
@@ -840,6 +855,11 @@ public final class FleetWatch {
                     for (int i = 0; i < replicas; i++) {
                         line.append('\t').append(d == null || d[i] == NONE || fleet.get(i).killed ? "-"
                                 : Long.toString(d[i]));
+                    }
+                    long[] a = arrivals.get(t.id);
+                    for (int i = 0; i < replicas; i++) {
+                        line.append('\t').append(a == null || a[i] == NONE ? "-"
+                                : Long.toString(a[i] - t.createdAt()));
                     }
                     out.println(line);
                 }
