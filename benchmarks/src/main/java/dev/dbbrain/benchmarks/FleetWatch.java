@@ -674,13 +674,16 @@ public final class FleetWatch {
             for (ReplicaProcess r : fleet) {
                 Map<String, Object> pr = new LinkedHashMap<>();
                 pr.put("index", r.index);
+                // The replica's results file is a temporary one: read once, then gone (its figures are in tasks.tsv).
+                List<String> lines = r.killed ? List.of() : Files.readAllLines(r.results, StandardCharsets.UTF_8);
+                Files.deleteIfExists(r.results);
                 if (r.killed) {
                     pr.put("killed", true);
                     perReplica.add(pr);
                     continue;
                 }
                 List<Long> mine = new ArrayList<>();
-                for (String line : Files.readAllLines(r.results, StandardCharsets.UTF_8)) {
+                for (String line : lines) {
                     String[] f = line.split(" ");
                     long id = Long.parseLong(f[1]);
                     Task t = tasks.get(id);
