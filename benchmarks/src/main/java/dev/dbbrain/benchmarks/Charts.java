@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
  *       {@code e2e-throughput.svg} against concurrency: ours and the SDK, quiet and with CPU hogs;
  *   <li>{@code limiter-timeline.csv} → {@code limiter-rate.svg}: grants in the last second, over time, for each
  *       limiter, against the service's 20 per second;
- *   <li>{@code watch-*.json} → {@code watch-heap.svg}: heap per watch against the number of watches.
+ *   <li>{@code watch-*.json} → {@code watch-heap.svg}: heap per watch against the number of watches;
+ *   <li>{@code fleet.jsonl} ({@link FleetWatch}) → {@code fleet-describes.svg} (the fleet's Describe/s against the
+ *       20/s limit) and {@code fleet-delay.svg} (p95 and p50 of the delay from a task's end to a subscriber seeing
+ *       it, against the target of one poll interval + 500 ms), against the number of replicas, sharing on and off;
+ *       the median of the repetitions of a configuration, fault runs left out.
  * </ul>
  * and, from {@code end-to-end-headline-*.jsonl} (repetitions of one concurrency, quiet then loaded), the table
  * {@code headline.md}: each repetition's ratios with their median and range. A chart whose input is missing is
@@ -68,6 +72,10 @@ public final class Charts {
         }
         if (!watches.isEmpty()) {
             watchHeap(watches, out);
+        }
+        Path fleet = in.resolve("fleet.jsonl");
+        if (Files.exists(fleet)) {
+            fleet(Files.readAllLines(fleet, StandardCharsets.UTF_8), out);
         }
         List<List<String>> headline = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(in, "end-to-end-headline-*.jsonl")) {
@@ -192,9 +200,66 @@ public final class Charts {
                 "bytes per watch", series, true, false, null));
     }
 
+    private static void fleet(List<String> lines, Path out) throws IOException {
+        // configuration -> the values of its repetitions
+        Map<String, Map<Double, List<Double>>> values = new LinkedHashMap<>();
+        double interval = 1000;
+        for (String line : lines) {
+            if (line.isBlank() || !line.contains("\"fault\":null")) {
+                continue;
+            }
+            String mode = line.contains("\"sharing\":true") ? "sharing on" : "sharing off";
+            double replicas = number(line, "replicas", 0);
+            interval = number(line, "intervalMillis", interval);
+            values.computeIfAbsent(mode + " Describe/s", k -> new TreeMap<>())
+                    .computeIfAbsent(replicas, k -> new ArrayList<>()).add(number(line, "describesPerSecond", 0));
+            values.computeIfAbsent(mode + " p95", k -> new TreeMap<>())
+                    .computeIfAbsent(replicas, k -> new ArrayList<>()).add(number(line, "delayP95Millis", 0));
+            values.computeIfAbsent(mode + " p50", k -> new TreeMap<>())
+                    .computeIfAbsent(replicas, k -> new ArrayList<>()).add(number(line, "delayP50Millis", 0));
+        }
+        Map<String, TreeMap<Double, Double>> rate = new LinkedHashMap<>();
+        Map<String, TreeMap<Double, Double>> delay = new LinkedHashMap<>();
+        values.forEach((name, byReplicas) -> {
+            TreeMap<Double, Double> medians = new TreeMap<>();
+            byReplicas.forEach((n, v) -> medians.put(n, median(v)));
+            if (name.endsWith(" Describe/s")) {
+                rate.put(name.substring(0, name.length() - " Describe/s".length()), medians);
+            } else {
+                delay.put(name, medians);
+            }
+        });
+        Map<String, TreeMap<Double, Double>> delayOrdered = new LinkedHashMap<>();
+        delay.forEach((k, v) -> {
+            if (k.endsWith(" p95")) {
+                delayOrdered.put(k, v);
+            }
+        });
+        delay.forEach(delayOrdered::putIfAbsent);
+        write(out.resolve("fleet-describes.svg"), chart("Fleet watch: the fleet's Describe requests per second",
+                "replica processes", "Describe/s (fleet)", rate, false, false, 20.0, "limit 20/s"));
+        write(out.resolve("fleet-delay.svg"), chart("Fleet watch: task end → subscriber sees it (dashed: p50)",
+                "replica processes", "delay, ms (p95, p50)", delayOrdered, false, false, interval + 500,
+                "target " + label(interval + 500) + " ms"));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     /** A line chart: one line per series, x on a log scale when asked, a dashed red limit line when given. */
     static String chart(String title, String xLabel, String yLabel, Map<String, TreeMap<Double, Double>> series,
             boolean logX, boolean logY, Double limit) {
+        return chart(title, xLabel, yLabel, series, logX, logY, limit, limit == null ? null
+                : "limit " + label(limit) + "/s");
+    }
+
+    /** As above, the limit line labelled {@code limitLabel}. */
+    static String chart(String title, String xLabel, String yLabel, Map<String, TreeMap<Double, Double>> series,
+            boolean logX, boolean logY, Double limit, String limitLabel) {
         double minX = Double.MAX_VALUE;
         double maxX = -Double.MAX_VALUE;
         double minY = logY ? Double.MAX_VALUE : 0;
@@ -248,14 +313,15 @@ public final class Charts {
                 escape(yLabel)));
         if (limit != null) {
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"red\""
-                    + " stroke-dasharray=\"6 3\"/><text x=\"%d\" y=\"%.1f\" fill=\"red\">limit %s/s</text>%n", LEFT,
-                    y.map(limit), WIDTH - RIGHT, y.map(limit), WIDTH - RIGHT + 5, y.map(limit) + 4, label(limit)));
+                    + " stroke-dasharray=\"6 3\"/><text x=\"%d\" y=\"%.1f\" fill=\"red\">%s</text>%n", LEFT,
+                    y.map(limit), WIDTH - RIGHT, y.map(limit), WIDTH - RIGHT + 5, y.map(limit) + 4,
+                    escape(limitLabel)));
         }
         int i = 0;
         Map<String, String> colourOf = new LinkedHashMap<>();
         for (Map.Entry<String, TreeMap<Double, Double>> s : series.entrySet()) {
             // The same client and condition keep one colour across p50 and p99; p50 is dashed.
-            String base = s.getKey().replaceAll(" p(50|99)$", "");
+            String base = s.getKey().replaceAll(" p(50|95|99)$", "");
             String colour = colourOf.computeIfAbsent(base, k -> COLOURS[colourOf.size() % COLOURS.length]);
             boolean dashed = s.getKey().endsWith(" p50");
             StringBuilder points = new StringBuilder();

@@ -32,6 +32,8 @@ import reactor.core.publisher.Mono;
  * action) pair to the rate limit, so seeding many tasks quickly needs many seeders, and the benchmarked SecretId's
  * Describe budget is left untouched. Each task is written to {@code --tasks-file} as
  * {@code instanceId asyncRequestId sentMillis receivedMillis}: the emulator stamped its creation between the two.
+ * {@code --latency-ms} delays every answer (default 0), as a distant service would; {@code --port} listens on a given
+ * port (default: an ephemeral one).
  */
 public final class EmulatorProcess {
 
@@ -52,10 +54,12 @@ public final class EmulatorProcess {
         Map<String, String> options = Options.parse(args);
         int seeders = Integer.parseInt(options.getOrDefault("seeders", "0"));
         DbbrainEmulator.Builder builder = DbbrainEmulator.builder()
+                .port(Integer.parseInt(options.getOrDefault("port", "0")))
                 .credentials(SECRET_ID, SECRET_KEY)
                 .rateLimit(Integer.parseInt(options.getOrDefault("rate-limit", "20")))
                 .proxies(Integer.parseInt(options.getOrDefault("proxies", "1")))
                 .stepDuration(Duration.ofMillis(Long.parseLong(options.getOrDefault("step-ms", "1000"))))
+                .latency(Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "0"))))
                 .warmUpRequests(500);
         for (int i = 0; i < seeders; i++) {
             builder.credentials(seederId(i), SECRET_KEY);
