@@ -169,7 +169,10 @@ public final class RedisRateLimiter {
 
         /**
          * While Redis is unreachable, limits this JVM with a local bucket at the fleet's rate divided by
-         * {@code expectedReplicas}, so the fleet together stays within the budget.
+         * {@code expectedReplicas}, so the fleet's rate together is the budget's. The JVMs' buckets are not
+         * coordinated, so their permits may bunch into one second (and the switch back to Redis may add a few): the
+         * service may throttle a few requests, which the client retries. {@link #failClosed()} never exceeds the
+         * budget.
          *
          * @param expectedReplicas how many JVMs share the budget, at least 1
          * @return this builder
