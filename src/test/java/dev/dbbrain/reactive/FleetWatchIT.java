@@ -418,7 +418,9 @@ class FleetWatchIT {
 
     @Test
     void corruptForeignAndRegressedStatesWrittenByHandAreNeverEmittedAndAreCounted() {
-        emulator(e -> e.stepDuration(Duration.ofSeconds(4)));
+        // Steps of 8 s: the task is past created within one and does not end (24 s) while the states are written,
+        // even on a loaded machine; a watch that ended would read nothing more.
+        emulator(e -> e.stepDuration(Duration.ofSeconds(8)));
         Replica first = replica("first").warm();
         Replica second = replica("second").warm();
         long id = create(instance(600));
@@ -456,10 +458,21 @@ class FleetWatchIT {
         SharedStateCodec.Account signed = SharedStateCodec.account(CREDENTIALS, account);
         TaskInfo created = new TaskInfo(id, instance(600), "created", 0, List.of("forged"), 1, List.of(), List.of(),
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
-        redisTime = redis.admin().time();
-        now = Long.parseLong(redisTime.get(0)) * 1_000_000 + Long.parseLong(redisTime.get(1));
-        redis.admin().psetex(stateKey, 600_000, codec.encode(signed, instance(600), id, now, now, created));
-        await(() -> first.events.rejected.containsKey(SharedStateCodec.REGRESSED), "the regressed state read");
+        // Written again, freshly stamped, every second until the first replica has read it: a round of the first
+        // replica that falls after the value's interval, or a poll of the second replica still in flight that
+        // publishes after it, would otherwise leave nothing regressed to read (on a loaded machine, both happen).
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long rewriteAt = 0;
+        while (!first.events.rejected.containsKey(SharedStateCodec.REGRESSED)) {
+            assertThat(System.nanoTime()).as("waiting for the regressed state read").isLessThan(deadline);
+            if (System.nanoTime() - rewriteAt >= 0) {
+                redisTime = redis.admin().time();
+                now = Long.parseLong(redisTime.get(0)) * 1_000_000 + Long.parseLong(redisTime.get(1));
+                redis.admin().psetex(stateKey, 600_000, codec.encode(signed, instance(600), id, now, now, created));
+                rewriteAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
 
         assertThat(secondSeen).hasSize(3).noneMatch(t -> t.instProxyList().contains("forged"));
         assertThat(firstSeen).noneMatch(t -> t.instProxyList().contains("forged"));
