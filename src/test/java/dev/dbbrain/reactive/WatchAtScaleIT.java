@@ -40,12 +40,20 @@ import reactor.netty.resources.ConnectionProvider;
  * busiest second exceeds 20 only by such refusals. A library sending a 21st request in a second fails on the
  * stamps on any machine ({@code RateClaimIT} proves the measurement catches it); a request bypassing the measured
  * client fails the count check. Every watch still has to reach its true terminal state (a refusal is retried).
+ * Under 4 CPU hogs the stamps themselves have shown up to 33 Creates (test with faults) and 28 Describes in one
+ * sliding second, written within a few milliseconds of each other: the write pacer releases requests on a timer
+ * thread and a starved event loop writes them late and together. That is a real over-send, and the test fails on
+ * it.
  *
- * <p>The throughput claim (at least 95% of the budget) keeps its bound but is measured on the stamps too: calls per
- * second from the first send to the last, instead of from the test's start to the last answer, whose first
- * connection and last round trip are no use of the budget (on a quiet machine both read 95.4-95.5%). Under CPU
- * hogs the stamps read 68-84% as well: the client itself sends slower than its budget when starved, which is a
- * finding about the library, not the measurement, and the test keeps failing on it.
+ * <p>The throughput claim (at least 95% of the budget) keeps its bound but is measured on the stamps: sends per
+ * second from the first send to the last, instead of calls per second from the test's start to the last answer,
+ * whose first connection and last round trip are no use of the budget (on a quiet machine both read 95.4-95.5%).
+ * Under 4 CPU hogs the stamps read 66-87% too, so this test still fails there, and for reasons in the library's
+ * design rather than the measurement: each {@code RequestLimitExceeded} a starved emulator answers halves the
+ * default limiter's rate (its adaptive slowdown, recovering 10% a second: one refusal costs about 8 points of a
+ * 10 s run), and even with the slowdown off the bucket granted only 79-93% of its rate under the hogs (its timer
+ * fires more than one permit late). A utilisation claim that holds on a starved machine belongs to virtual time or
+ * a benchmark, not to this real-time test; it is left as it was.
  */
 class WatchAtScaleIT {
 
