@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.emulator.EmulatorStats;
+import dev.dbbrain.reactive.testing.RateClaim;
+import dev.dbbrain.reactive.testing.SendStamps;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,11 +17,43 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Real time against the emulator's strict limit of 20 requests in any sliding second, with the client's defaults:
  * the JVM-wide limiter (a SecretId of its own per test, so each test starts with a fresh bucket), default retries
  * and default watch options.
+ *
+ * <p><b>Where the rate is measured (issue 22, "green under load").</b> These tests used to assert the limit on the
+ * emulator's own count ({@code maxRequestsInOneSecond <= 20}, no {@code RequestLimitExceeded} answered). The
+ * emulator counts a request when its event loop reads it; with CPU hogs beside the suite that loop is starved, and
+ * requests the client sent at most 20 per sliding second arrived bunched: measured client-side at most 20, the
+ * emulator counted 21 and refused one (send-to-count delay p99 49-222 ms). The library's claim is about what the
+ * client sends, so each test now gives the client an {@link HttpClient} configured like its owned one (same pool
+ * size, timeouts) plus a {@link SendStamps} handler that stamps each request when it is written, and asserts on
+ * those stamps the same bound as before: never more than 20 requests of one action in any sliding second (the
+ * test with faults asserted no bound before, only "no RequestLimitExceeded"; it now asserts the bound on the
+ * stamps too). The emulator's view is still asserted, through {@link RateClaim}: it received exactly the stamped
+ * requests (at most those in the test with faults), every {@code RequestLimitExceeded} it answered was read by the
+ * client as the answer to a stamped send whose own client-side second was within 20, and (without faults) its
+ * busiest second exceeds 20 only by such refusals. A library sending a 21st request in a second fails on the
+ * stamps on any machine ({@code RateClaimIT} proves the measurement catches it); a request bypassing the measured
+ * client fails the count check. Every watch still has to reach its true terminal state (a refusal is retried).
+ * Under 4 CPU hogs the stamps themselves have shown 33 Creates in one sliding second (the test with faults, once
+ * in six runs; 28 Describes in a diagnostic run of the saturating load), written within a few milliseconds of each
+ * other: the write pacer releases requests on a timer thread and a starved event loop writes them late and
+ * together (release-to-write lag p99 125-723 ms). That is a real over-send, and the test fails on it.
+ *
+ * <p>The throughput claim (at least 95% of the budget) keeps its bound but is measured on the stamps: sends per
+ * second from the first send to the last, instead of calls per second from the test's start to the last answer,
+ * whose first connection and last round trip are no use of the budget (on a quiet machine both read 95.4-95.5%).
+ * Under 4 CPU hogs the stamps read 66-87% too, so this test still fails there, and for reasons in the library's
+ * design rather than the measurement: each {@code RequestLimitExceeded} a starved emulator answers halves the
+ * default limiter's rate (its adaptive slowdown, recovering 10% a second: one refusal costs about 8 points of a
+ * 10 s run), and even with the slowdown off the bucket granted only 79-93% of its rate under the hogs (its timer
+ * fires more than one permit late). A utilisation claim that holds on a starved machine belongs to virtual time or
+ * a benchmark, not to this real-time test; it is left as it was.
  */
 class WatchAtScaleIT {
 
@@ -27,15 +61,25 @@ class WatchAtScaleIT {
     private static final int WATCHES = 200;
     private static final int INSTANCES = 20;
 
+    private final SendStamps stamps = new SendStamps();
     private DbbrainEmulator emulator;
+    private ConnectionProvider pool;
     private DbbrainClient client;
 
     private void start(UnaryOperator<DbbrainEmulator.Builder> faults, UnaryOperator<DbbrainClient.Builder> settings) {
         String id = "AKIDscale" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         emulator = faults.apply(DbbrainEmulator.builder().credentials(id, "scale-key").rateLimit(20)
                 .stepDuration(Duration.ofMillis(300)).proxies(3).proxyFailureProbability(0.2)).start();
+        // What the client builds for itself by default, plus the send stamps.
+        pool = SendStamps.ownedLikePool("watch-at-scale");
         client = settings.apply(DbbrainClient.builder().endpoint(emulator.endpoint())
-                .credentials(Credentials.of(id, "scale-key"))).build();
+                .credentials(Credentials.of(id, "scale-key")).httpClient(stamps.likeTheOwnedClient(pool))).build();
+    }
+
+    /** The library's claim on the client's sends, and the emulator's view explained by them (class comment). */
+    private void assertRateClaim(EmulatorStats stats, boolean faults) {
+        RateClaim.assertWithin(20, stamps.sends(), stats.requests(), stats.errors().getOrDefault(
+                "RequestLimitExceeded", 0L), stats.maxRequestsInOneSecond(), faults);
     }
 
     @AfterEach
@@ -45,6 +89,9 @@ class WatchAtScaleIT {
         }
         if (emulator != null) {
             emulator.close();
+        }
+        if (pool != null) {
+            pool.disposeLater().block(Duration.ofSeconds(10));
         }
     }
 
@@ -104,8 +151,7 @@ class WatchAtScaleIT {
         assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
         assertTrueTerminalStatesWithoutRegressions(outcomes);
         assertThat(stats.tasksCreated()).isEqualTo(WATCHES);
-        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
-        assertThat(stats.maxRequestsInOneSecond().values()).allSatisfy(max -> assertThat(max).isLessThanOrEqualTo(20));
+        assertRateClaim(stats, false);
         assertThat(client.stats().watchedTasks()).isZero();
         assertThat(client.stats().pollsInFlight()).isZero();
     }
@@ -116,18 +162,19 @@ class WatchAtScaleIT {
         int calls = 200;
         long t0 = System.nanoTime();
         Flux.range(0, calls)
-                .flatMap(i -> client.describeProxySessionKillTasks(DescribeProxySessionKillTasksRequest.of("crs-satur001",
-                        1L)), calls)
+                .flatMap(i -> client.describeProxySessionKillTasks(
+                        DescribeProxySessionKillTasksRequest.of("crs-satur001", 1L)), calls)
                 .then()
                 .block(WAIT);
         long elapsed = System.nanoTime() - t0;
         EmulatorStats stats = emulator.stats();
         double utilisation = calls / (elapsed / 1e9) / 20;
-        System.out.printf("saturating Describe load: %d calls in %.2f s = %.1f%% of 20/s%n", calls,
-                elapsed / 1e9, utilisation * 100);
-        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
-        assertThat(stats.maxRequestsInOneSecond().get("DescribeProxySessionKillTasks")).isLessThanOrEqualTo(20);
-        assertThat(utilisation).isGreaterThanOrEqualTo(0.95);
+        double sendUtilisation = SendStamps.rate(stamps.sends()) / 20;
+        System.out.printf("saturating Describe load: %d calls in %.2f s = %.1f%% of 20/s; sent at %.1f%% of 20/s%n",
+                calls, elapsed / 1e9, utilisation * 100, sendUtilisation * 100);
+        assertRateClaim(stats, false);
+        assertThat(SendStamps.counts(stamps.sends())).containsOnlyKeys("DescribeProxySessionKillTasks");
+        assertThat(sendUtilisation).as("share of 20/s the client sent at").isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
@@ -158,7 +205,7 @@ class WatchAtScaleIT {
         assertThat(emulatorPerInstance).isEqualTo(perInstance);
         assertThat(created).isGreaterThan(WATCHES / 2);
         assertTrueTerminalStatesWithoutRegressions(outcomes);
-        assertThat(stats.errors()).doesNotContainKey("RequestLimitExceeded");
+        assertRateClaim(stats, true);
         assertThat(client.stats().watchedTasks()).isZero();
     }
 }

@@ -2,10 +2,14 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.testing.SendStamps;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +34,39 @@ final class CliJar {
      */
     static Result run(Path home, Map<String, String> extraEnv, String... args) throws IOException,
             InterruptedException {
+        return run(home, extraEnv, List.of("-jar", JAR.toString()), args);
+    }
+
+    /**
+     * Runs the jar's code as {@link #run} does, through {@link StampedCli} (the jar's classes plus that class and
+     * {@link SendStamps}, copied from the test classes), so that the CLI's client stamps every request it writes;
+     * the stamps are read from {@code stamps} once the CLI has ended.
+     */
+    static Result runStamped(Path home, Map<String, String> extraEnv, Path stamps, String... args)
+            throws IOException, InterruptedException {
+        Path classes = Files.createTempDirectory(home, "stamped-classes");
+        for (Class<?> type : List.of(StampedCli.class, SendStamps.class)) {
+            Path from = Path.of(URI.create(type.getProtectionDomain().getCodeSource().getLocation().toString()));
+            Path dir = from.resolve(type.getPackageName().replace('.', '/'));
+            Path to = Files.createDirectories(classes.resolve(type.getPackageName().replace('.', '/')));
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, type.getSimpleName() + "*.class")) {
+                for (Path file : files) {
+                    Files.copy(file, to.resolve(file.getFileName().toString()));
+                }
+            }
+        }
+        List<String> all = new ArrayList<>(List.of(stamps.toString()));
+        all.addAll(List.of(args));
+        return run(home, extraEnv, List.of("-cp", JAR + File.pathSeparator + classes, StampedCli.class.getName()),
+                all.toArray(String[]::new));
+    }
+
+    private static Result run(Path home, Map<String, String> extraEnv, List<String> launch, String... args)
+            throws IOException, InterruptedException {
         assertThat(JAR).as("built by the package phase").exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-Duser.home=" + home));
+        command.addAll(launch);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();

@@ -2,6 +2,8 @@ package dev.dbbrain.reactive.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbbrain.reactive.testing.RateClaim;
+import dev.dbbrain.reactive.testing.SendStamps;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -20,9 +23,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 3's "done when": the CLI jar kills the sessions of 50 instances against an emulator enforcing the
- * service's 20 requests per second per action, and stays within that limit: every task finished, no
- * RequestLimitExceeded, no sliding second with more than 20 requests of one action. Prints the figures (requests,
- * use of the budget, limiter wait, run time) so they can be quoted.
+ * service's 20 requests per second per action, and stays within that limit: every task finished, no sliding second
+ * with more than 20 requests of one action sent. Prints the figures (requests, use of the budget, limiter wait, run
+ * time) so they can be quoted.
+ *
+ * <p><b>Where the rate is measured (issue 22, "green under load").</b> This test used to assert the limit on the
+ * emulator's own count ({@code maxRequestsInOneSecond <= 20}, no {@code RequestLimitExceeded} answered). The
+ * emulator counts a request when its event loop reads it; with CPU hogs beside the suite, requests the CLI sent at
+ * most 20 per sliding second arrived bunched and the emulator counted 21 and refused one. The claim is about what
+ * the CLI sends, and the CLI takes no {@code HttpClient} on its command line, so the jar's code now runs through
+ * {@link StampedCli}: the same jar, in its own JVM, the same {@code Cli} with the same arguments, whose client gets
+ * an {@code HttpClient} configured like its owned one plus the {@link SendStamps} handler stamping each request when
+ * written (the stamps come back as a file). The same bound is asserted on those stamps: never more than 20 requests
+ * of one action in any sliding second. The emulator's view is still asserted, through {@link RateClaim}: it received
+ * exactly the stamped requests, every {@code RequestLimitExceeded} it answered was read by the CLI as the answer to a
+ * stamped send whose own client-side second was within 20, and its busiest second exceeds 20 only by such refusals;
+ * every task still has to finish. What is no longer covered here is the jar's {@code Main} entry point itself (a
+ * two-line method that other CLI tests run). Under 4 CPU hogs the stamps have shown 26 and 29 Creates in one
+ * sliding second (9 of them within 2 ms) in a freshly started CLI JVM: a real over-send by the client, on which
+ * this test fails.
  */
 class CliKillFiftyInstancesIT {
 
@@ -69,8 +88,9 @@ class CliKillFiftyInstancesIT {
                 args.addAll(List.of("--instance", String.format(Locale.ROOT, "crs-load%04d", i)));
             }
             long started = System.nanoTime();
-            CliJar.Result r = CliJar.run(home, Map.of("TENCENTCLOUD_SECRET_ID", SECRET_ID,
-                    "TENCENTCLOUD_SECRET_KEY", SECRET_KEY), args.toArray(String[]::new));
+            Path stampsFile = home.resolve("send-stamps.txt");
+            CliJar.Result r = CliJar.runStamped(home, Map.of("TENCENTCLOUD_SECRET_ID", SECRET_ID,
+                    "TENCENTCLOUD_SECRET_KEY", SECRET_KEY), stampsFile, args.toArray(String[]::new));
             Duration runTime = Duration.ofNanos(System.nanoTime() - started);
 
             JsonMapper mapper = JsonMapper.builder().build();
@@ -89,10 +109,12 @@ class CliKillFiftyInstancesIT {
                     .as(instance).isEqualTo("finished"));
             assertThat(summary.get("finished").intValue()).isEqualTo(INSTANCES);
             assertThat(stats.get("tasksCreated").intValue()).isEqualTo(INSTANCES);
-            assertThat(stats.get("errors").has("RequestLimitExceeded"))
-                    .as("RequestLimitExceeded answers: %s", stats.get("errors")).isFalse();
-            assertThat(stats.get("maxRequestsInOneSecond").properties())
-                    .allSatisfy(e -> assertThat(e.getValue().intValue()).as(e.getKey()).isLessThanOrEqualTo(LIMIT));
+            Map<String, Long> requests = new TreeMap<>();
+            stats.get("requests").properties().forEach(e -> requests.put(e.getKey(), e.getValue().longValue()));
+            Map<String, Integer> max = new TreeMap<>();
+            stats.get("maxRequestsInOneSecond").properties().forEach(e -> max.put(e.getKey(), e.getValue().intValue()));
+            RateClaim.assertWithin(LIMIT, SendStamps.read(stampsFile), requests,
+                    stats.get("errors").path("RequestLimitExceeded").asLong(0), max, false);
         }
     }
 
