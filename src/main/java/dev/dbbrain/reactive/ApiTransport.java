@@ -8,6 +8,7 @@ import dev.dbbrain.reactive.internal.Endpoint;
 import dev.dbbrain.reactive.internal.Failures;
 import dev.dbbrain.reactive.internal.HandledConnectionErrors;
 import dev.dbbrain.reactive.internal.Tc3Signer;
+import dev.dbbrain.reactive.internal.WriteThread;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -199,8 +201,12 @@ final class ApiTransport {
                         return out.sendByteArray(Mono.just(body)).then();
                     });
                     // Paced here, with the connection ready: headers leave with the body, so a paced request is not
-                    // on the wire before its slot.
-                    return permit.write(write);
+                    // on the wire before its slot. The pacer makes its last check on the connection's event loop, in
+                    // the task that writes (WriteThread): a write released by a timer thread would leave whenever the
+                    // loop gets to it.
+                    Executor[] loop = new Executor[1];
+                    out.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+                    return permit.write(write).contextWrite(WriteThread.context(loop[0]));
                 })
                 .response((response, content) -> read(action, response, content, decoder))
                 .next())

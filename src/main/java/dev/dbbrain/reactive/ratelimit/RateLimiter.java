@@ -118,6 +118,11 @@ public interface RateLimiter {
          * leave within its schedule; the client then retries it like any request that was never sent. The default
          * writes at once.
          *
+         * <p>The callback runs on the connection's event loop, and a write subscribed there leaves in the same task.
+         * A permit that waits on a timer subscribes {@code write} from the timer's thread: the request then leaves
+         * when the event loop gets to it, which on a starved machine is later, and together with others. The built-in
+         * pacing makes its last check on the event loop for that reason.
+         *
          * @param write the write of the request, cold
          * @return the write, paced
          */

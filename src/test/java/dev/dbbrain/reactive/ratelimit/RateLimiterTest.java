@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import dev.dbbrain.reactive.DbbrainCapacityException;
 import dev.dbbrain.reactive.ErrorCategory;
 import dev.dbbrain.reactive.internal.TimeSource;
+import dev.dbbrain.reactive.internal.WriteThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -200,6 +204,41 @@ class RateLimiterTest {
         time.advanceTimeBy(Duration.ofSeconds(3));
         // The 21st write waits for 1.05 s after the first one's real write, not after its slot.
         assertThat(writes.get(19)).isGreaterThanOrEqualTo(300 + 1050);
+    }
+
+    @Test
+    void writesQueuedOnAStarvedWriteThreadAreAdmittedThereWithinTheWindow() {
+        // The write thread (a connection's event loop) is an executor run by hand: it stalls for 900 ms while the
+        // slots of the first 18 of 40 requests, all granted at once, fire and queue their writes; then it runs
+        // every millisecond. Planned slots alone would let those 18 leave together at 900 ms and the 21st at its
+        // slot of 1,050 ms: 21 writes in 150 ms. Checked on the write thread, the writes keep 20 per 1.05 s
+        // (burst 1 + floor(19)) and half a permit (26 ms) apart, counted from when they really leave.
+        WritePacer pacer = new WritePacer(19, 1, TimeSource.of(time));
+        Queue<Runnable> loop = new ConcurrentLinkedQueue<>();
+        Executor starved = loop::add;
+        List<Long> writes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            subscriptions.add(pacer.pace(Mono.fromRunnable(() -> writes.add(time.now(TimeUnit.MILLISECONDS))))
+                    .contextWrite(WriteThread.context(starved)).subscribe());
+        }
+        time.advanceTimeBy(Duration.ofMillis(900));
+        assertThat(writes).isEmpty();
+        assertThat(loop).hasSizeGreaterThanOrEqualTo(18);
+        for (int ms = 0; ms < 5_000; ms++) {
+            for (Runnable task = loop.poll(); task != null; task = loop.poll()) {
+                task.run();
+            }
+            time.advanceTimeBy(Duration.ofMillis(1));
+        }
+        assertThat(writes).hasSize(40);
+        assertThat(writes.get(0)).isEqualTo(900);
+        for (int i = 1; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 1)).as("gap before write %d", i).isGreaterThanOrEqualTo(26);
+        }
+        for (int i = 20; i < writes.size(); i++) {
+            assertThat(writes.get(i) - writes.get(i - 20)).as("window ending at write %d", i)
+                    .isGreaterThanOrEqualTo(1050);
+        }
     }
 
     /** A limiter as a user writes one: grants at once, reports a rate, overrides nothing else. */
