@@ -86,9 +86,22 @@ final class VirtualWorld implements AutoCloseable {
     void advance(Duration total, Duration step) {
         settle();
         for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plus(step)) {
-            time.advanceTimeBy(step);
+            advanceTimeBy(step);
             settle();
         }
+    }
+
+    /**
+     * Advances virtual time and waits, in real time, until the timers due by then have run. A
+     * {@link VirtualTimeScheduler} runs due timers on whichever thread is draining it: when a Netty thread is (an
+     * answer's handler scheduling the next poll), {@code advanceTimeBy} leaves the new time to that thread and returns
+     * at once, and a settle right after it could find nothing in flight only because the due polls have not started.
+     * The scheduler's clock reaches the new time when the pass that ran them is over.
+     */
+    void advanceTimeBy(Duration step) {
+        long target = time.now(TimeUnit.NANOSECONDS) + step.toNanos();
+        time.advanceTimeBy(step);
+        awaitReal(() -> time.now(TimeUnit.NANOSECONDS) >= target, "virtual time at its new value");
     }
 
     void advance(Duration total) {

@@ -14,7 +14,9 @@
  *       the last {@code burst + floor(rate)} write times, updated with the real write time, and a minimum gap
  *       between writes. Measured against the emulator: without the pacer a cold CLI run peaked at 22-30 Creates in
  *       one second; with it, 20. A limiter of the user's own gets the same pacing at the rate it reports, unless it
- *       overrides {@code acquirePermit}.
+ *       overrides {@code acquirePermit}. The pacer's last check runs on the connection's event loop, in the task
+ *       that writes: a timer thread only wakes the request, so a starved loop cannot write a bunch of them late and
+ *       together (it did, under CPU hogs: 33 in one second).
  * </ul>
  */
 package dev.dbbrain.reactive.ratelimit;
