@@ -16,12 +16,40 @@ class SuiteGuardsTest {
 
     @Test
     void blockHoundFailsABlockingCallOnAReactorThread() {
+        int mark = BlockingCalls.mark();
         Mono<Integer> sleeping = Mono.fromCallable(() -> {
             Thread.sleep(1);
             return 1;
         }).subscribeOn(Schedulers.parallel());
         assertThatThrownBy(() -> sleeping.block(Duration.ofSeconds(5)))
                 .hasCauseInstanceOf(BlockingOperationError.class);
+        expectedBlockingCall(mark, "sleep");
+    }
+
+    @Test
+    void aBlockingCallWhoseErrorIsDroppedIsStillRecordedForItsTestClass() {
+        // Thrown in a bare scheduled task, the error reaches no subscriber: only Schedulers' error handler sees it.
+        // NoBlockingCallsExtension fails the class from the record.
+        int mark = BlockingCalls.mark();
+        Schedulers.parallel().schedule(() -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (BlockingCalls.since(mark).isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        expectedBlockingCall(mark, "sleep");
+    }
+
+    /** Checks that the blocking call a test provoked on purpose was recorded, then forgets it. */
+    private static void expectedBlockingCall(int mark, String method) {
+        assertThat(BlockingCalls.since(mark)).anySatisfy(call -> assertThat(call).contains(method)
+                .contains("parallel-"));
+        BlockingCalls.forgetSince(mark);
     }
 
     @Test
@@ -35,6 +63,7 @@ class SuiteGuardsTest {
     void blockHoundStillFailsAStampedLockParkOutsideNettysAllocator() {
         java.util.concurrent.locks.StampedLock lock = new java.util.concurrent.locks.StampedLock();
         long held = lock.writeLock();
+        int mark = BlockingCalls.mark();
         try {
             Mono<Long> contended = Mono.fromCallable(lock::writeLock).subscribeOn(Schedulers.parallel());
             assertThatThrownBy(() -> contended.block(Duration.ofSeconds(5)))
@@ -42,6 +71,7 @@ class SuiteGuardsTest {
         } finally {
             lock.unlockWrite(held);
         }
+        expectedBlockingCall(mark, "park");
     }
 
     @Test
@@ -71,9 +101,63 @@ class SuiteGuardsTest {
     }
 
     @Test
+    void aTimerCancelledOnAReactorThreadWhileItsQueueIsLockedWaitsInsteadOfWedgingTheQueue() throws Exception {
+        // A thrown park would leave its node in the queue lock's wait queue, and the executor's worker would wait for
+        // that lock for ever (QueueLockBlockHoundIntegration). The lock is held here for sure: by a thread draining
+        // the queue into a collection whose add() waits for the test; the worker is held back so that the due task
+        // stays in the queue to be drained.
+        java.util.concurrent.CountDownLatch startWorker = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, task -> new Thread(() -> {
+                    try {
+                        startWorker.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    task.run();
+                }, "held-timer-worker"));
+        executor.setRemoveOnCancelPolicy(true);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            executor.schedule(() -> { }, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> timer = executor.schedule(() -> { }, 1,
+                    java.util.concurrent.TimeUnit.HOURS);
+            Thread holder = new Thread(() -> executor.getQueue().drainTo(new java.util.ArrayList<Runnable>() {
+                @Override
+                public boolean add(Runnable r) {
+                    inside.countDown();
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.add(r);
+                }
+            }), "timer-queue-lock-holder");
+            holder.start();
+            assertThat(inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Boolean> cancelled = Mono.fromCallable(() -> timer.cancel(false))
+                    .subscribeOn(Schedulers.parallel()).toFuture();
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            assertThat(cancelled).isNotDone();
+            release.countDown();
+            assertThat(cancelled.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            holder.join(5_000);
+            // The queue's lock still works for a thread that has to wait for it.
+            assertThat(executor.getQueue()).isEmpty();
+        } finally {
+            release.countDown();
+            startWorker.countDown();
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void blockHoundStillFailsAReentrantLockParkOutsideAPriorityBlockingQueue() {
         java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         lock.lock();
+        int mark = BlockingCalls.mark();
         try {
             Mono<Boolean> contended = Mono.fromCallable(() -> {
                 lock.lock();
@@ -85,6 +169,7 @@ class SuiteGuardsTest {
         } finally {
             lock.unlock();
         }
+        expectedBlockingCall(mark, "park");
     }
 
     /** An element whose comparison, for the one made with {@code inside} set, holds the queue's lock until released. */
