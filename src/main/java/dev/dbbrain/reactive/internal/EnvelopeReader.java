@@ -4,9 +4,12 @@ import dev.dbbrain.reactive.DbbrainApiException;
 import dev.dbbrain.reactive.DbbrainDecodingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * Reads the envelope every Tencent Cloud API answer comes in, {@code {"Response":{…,"RequestId":"…"}}} or
@@ -27,6 +30,9 @@ public final class EnvelopeReader {
 
     /** RequestIds and error codes are UUIDs and dotted names; longer ones are cut in what this client keeps. */
     private static final int MAX_ID_CHARS = 128;
+    /** What Jackson's messages quote: text of the body (left out) or a JSON literal it expected (kept). */
+    private static final Pattern QUOTED = Pattern.compile("'[^']{2,}'");
+    private static final Set<String> LITERALS = Set.of("'null'", "'true'", "'false'");
     private static final int MAX_MESSAGE_CHARS = 2048;
     /**
      * What the values of one answer may hold, estimated, as a multiple of the size cap. Every short string costs
@@ -108,7 +114,9 @@ public final class EnvelopeReader {
                     throw fail("no Response object");
                 }
             } catch (JacksonException e) {
-                throw new DbbrainDecodingException(action, "not valid JSON (" + brief(e) + ")", requestId, e);
+                // Not chained: Jackson's own message quotes the text it choked on, which may be a secret a server
+                // answered without its opening quote ({"TmpSecretKey":abc…"}); what it says is kept, redacted.
+                throw new DbbrainDecodingException(action, "not valid JSON (" + brief(e) + ")", requestId, null);
             }
             if (errorPresent) {
                 throw apiError();
@@ -285,12 +293,21 @@ public final class EnvelopeReader {
         return value.length() <= max ? value : value.substring(0, max) + "…";
     }
 
-    /** Jackson's message without location details, capped, so a hostile body is never echoed at length. */
-    private static String brief(JacksonException e) {
+    /**
+     * Jackson's message without location details, capped, with the text it quotes from the body left out (an
+     * unrecognized token may be a secret whose opening quote is missing), and where in the body it stopped.
+     */
+    static String brief(JacksonException e) {
         String message = e.getOriginalMessage();
         if (message == null) {
-            return e.getClass().getSimpleName();
+            message = e.getClass().getSimpleName();
         }
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+        message = QUOTED.matcher(message).replaceAll(m -> LITERALS.contains(m.group()) ? m.group() : "'…'");
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "…";
+        }
+        TokenStreamLocation where = e.getLocation();
+        long offset = where == null ? -1 : where.getByteOffset() >= 0 ? where.getByteOffset() : where.getCharOffset();
+        return offset < 0 ? message : message + ", at offset " + offset;
     }
 }

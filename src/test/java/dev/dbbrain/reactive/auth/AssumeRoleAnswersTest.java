@@ -56,4 +56,19 @@ class AssumeRoleAnswersTest {
                 .hasMessageContaining(expected)
                 .hasMessageNotContaining("b c");
     }
+
+    @Test
+    void aSecretKeyWithoutItsOpeningQuoteReachesNeitherTheMessageNorACause() {
+        // Jackson names the token it cannot read: here, the secret key (a finding of DecodersFuzz).
+        Throwable e = catchThrowable(() -> AssumeRoleAnswer.credentials(bytes("{\"Response\":{\"Credentials\":{"
+                + "\"Token\":\"tok\",\"TmpSecretId\":\"AKIDtmp\",\"TmpSecretKey\":sEcReTkEy1234567\"},"
+                + "\"ExpiredTime\":1543914376,\"RequestId\":\"req-2\"}}")));
+
+        assertThat(e).isInstanceOf(DbbrainDecodingException.class)
+                .hasMessageStartingWith("AssumeRole: unreadable response: not valid JSON (Unrecognized token '…'")
+                .hasMessageContaining("at offset 81")
+                .hasMessageNotContaining("sEcReTkEy")
+                .hasNoCause();
+        assertThat(((DbbrainDecodingException) e).requestId()).isNull();
+    }
 }

@@ -59,6 +59,10 @@ public final class CredentialAnswerTargets {
         while (secrets.find()) {
             assertThat(message).as("a secret of the body in the message %s", e.getMessage())
                     .doesNotContain(secrets.group(1));
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                assertThat(String.valueOf(cause.getMessage())).as("a secret of the body in a cause %s", cause)
+                        .doesNotContain(secrets.group(1));
+            }
         }
     }
 
