@@ -172,6 +172,66 @@ class SuiteGuardsTest {
         expectedBlockingCall(mark, "park");
     }
 
+    @Test
+    void aReactorThreadLoggingWhileTheJdkLoggingSetsUpItsHandlersWaitsAndIsNotReported() throws Exception {
+        // Reading the configuration again re-arms the lazy set-up of the root handlers (Spring Boot does it); the set-up
+        // is then held here for sure by a thread whose handler's constructor waits for the test.
+        java.util.logging.LogManager manager = java.util.logging.LogManager.getLogManager();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SuiteGuardsTest.class.getName());
+        SlowHandler.inside = new java.util.concurrent.CountDownLatch(1);
+        SlowHandler.release = new java.util.concurrent.CountDownLatch(1);
+        String config = "handlers=" + SlowHandler.class.getName() + "\n.level=INFO\n";
+        int mark = BlockingCalls.mark();
+        Thread holder = new Thread(() -> logger.info("first"), "logging-set-up-holder");
+        try {
+            manager.readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+            holder.start();
+            assertThat(SlowHandler.inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Object> logged = Mono.fromRunnable(() -> logger.info("second"))
+                    .subscribeOn(Schedulers.parallel()).toFuture();
+            // The second log has had time to find the lock held and park.
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            assertThat(logged).isNotDone();
+            SlowHandler.release.countDown();
+            logged.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            holder.join(5_000);
+            assertThat(BlockingCalls.since(mark)).isEmpty();
+        } finally {
+            SlowHandler.release.countDown();
+            holder.join(5_000);
+            manager.readConfiguration();
+        }
+    }
+
+    /** A root handler whose making waits for the test, holding the JDK logging's configuration lock. */
+    public static final class SlowHandler extends java.util.logging.Handler {
+        static volatile java.util.concurrent.CountDownLatch inside;
+        static volatile java.util.concurrent.CountDownLatch release;
+
+        /** Made by the JDK logging, by name, on the thread that logs first. */
+        public SlowHandler() {
+            inside.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** An element whose comparison, for the one made with {@code inside} set, holds the queue's lock until released. */
     private record Held(java.util.concurrent.CountDownLatch inside, java.util.concurrent.CountDownLatch release)
             implements Comparable<Held> {
