@@ -7,6 +7,7 @@ import dev.dbbrain.reactive.internal.SharedWatchStore.Kind;
 import dev.dbbrain.reactive.internal.SharedWatchStore.Slot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,6 +41,9 @@ import reactor.core.scheduler.Scheduler;
  * <li><b>Check</b> every fresh state as a service answer ({@link SharedStateCodec}) and against the latest state the
  * engine has ({@link WatchPolicy#regresses}): one that fails is counted, never answered, and its slot is claimed
  * whatever its freshness.
+ * <li><b>Join</b>: if the round polls, the tasks it answered from fresh states take their slots too (one more store
+ * call, only in a round whose tasks are out of step) and go out in the same Describe, so that the instance's tasks
+ * stay in step across the fleet ({@link SharedRound#claimJoiners}).
  * <li><b>Poll</b> the tasks whose slots are this round's in one Describe, renewing their lease every third of it while
  * the request waits for a permit or an answer; then <b>publish</b> the states (which also gives the slots back).
  * <li>Meanwhile <b>wait</b> for the held tasks, as long as their holders' leases run: at each notification that the
@@ -273,6 +277,7 @@ final class FleetSource implements TaskStateSource {
                     .flatMap(slots -> {
                         List<Long> refused = taken(ids, slots);
                         return claimRefused(refused)
+                                .then(Mono.defer(this::claimJoiners))
                                 .then(Mono.defer(() -> Mono.zip(pollMine(), waitHeld(waiter))))
                                 .then(Mono.fromSupplier(this::answer));
                     })
@@ -290,6 +295,46 @@ final class FleetSource implements TaskStateSource {
             return claim(refused, maxAges(refused, true))
                     .doOnNext(slots -> taken(refused, slots))
                     .switchIfEmpty(Mono.fromRunnable(() -> refused.forEach(id -> mine.put(id, -1L))))
+                    .then();
+        }
+
+        /**
+         * Brings the instance's tasks back in step: when this round polls anyway, the tasks it was answered from the
+         * fleet's fresh states join its Describe if their slots are free (terminal states aside), as the local poller
+         * fills its last request with tasks not due yet. It costs no request, and a store call only in a round out of
+         * step. Without it, tasks whose first polls went out apart (watches subscribed while a round was in flight, on
+         * a busy machine) would be polled in two Describes an interval for as long as they run: a task joining only
+         * when its state is some part of an interval old leaves a band of offsets, as wide as a poll takes, where
+         * neither group is ever old enough to join the other. A joiner whose slot another replica holds, or the store
+         * failing now, keeps the state it was answered.
+         */
+        private Mono<Void> claimJoiners() {
+            if (mine.isEmpty()) {
+                return Mono.empty();
+            }
+            List<Long> joiners = new ArrayList<>();
+            for (Map.Entry<Long, WatchPolicy.Outcome> e : outcomes.entrySet()) {
+                if (!(e.getValue() instanceof WatchPolicy.Reported r && r.state().isTerminal())) {
+                    joiners.add(e.getKey());
+                }
+            }
+            if (joiners.isEmpty()) {
+                return Mono.empty();
+            }
+            long[] anyAge = new long[joiners.size()];
+            Arrays.fill(anyAge, -1);
+            return claim(joiners, anyAge)
+                    .doOnNext(slots -> {
+                        for (int i = 0; i < joiners.size(); i++) {
+                            long id = joiners.get(i);
+                            Slot slot = slots.get(i);
+                            if (slot.kind() == Kind.MINE) {
+                                mine.put(id, slot.fenceMicros());
+                                // Polled now: the answer's age is the poll's, not the state's it replaces.
+                                ages.remove(id);
+                            }
+                        }
+                    })
                     .then();
         }
 

@@ -1,6 +1,7 @@
 package dev.dbbrain.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.auth.CredentialsProvider;
@@ -246,6 +247,37 @@ class FleetSourceTest {
         assertThat(watchers).allSatisfy(w -> assertThat(states(w)).isEqualTo(ALL));
         assertThat(describes).hasSize(7);
         assertThat(describes).allSatisfy(d -> assertThat(d.taskIds()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L));
+    }
+
+    @Test
+    void tasksWhoseFirstPollsWentOutApartAreBatchedAgainAtTheNextPoll() {
+        Replica one = replica("one");
+        Replica two = replica("two");
+        List<TestSubscriber<TaskInfo>> watchers = new CopyOnWriteArrayList<>();
+        // Tasks 1 and 2 are first polled at 0 ms, tasks 3 and 4 at 300 ms (watches subscribed while a round was in
+        // flight, on a busy machine).
+        for (long[] wave : new long[][] {{0, 1, 2}, {300, 3, 4}}) {
+            time.schedule(() -> {
+                for (Replica r : List.of(one, two)) {
+                    for (int i = 1; i < wave.length; i++) {
+                        TestSubscriber<TaskInfo> s = TestSubscriber.create();
+                        watchers.add(s);
+                        r.engine.watch(A, wave[i], options()).subscribe(s);
+                    }
+                }
+            }, wave[0], TimeUnit.MILLISECONDS);
+        }
+        advance(Duration.ofSeconds(10));
+
+        assertThat(watchers).hasSize(8).allSatisfy(w -> assertThat(states(w)).isEqualTo(ALL));
+        // At 300 ms the Describe of 3 and 4 goes out anyway: 1 and 2, answered from the fleet's state of 0 ms, join
+        // it. From then on one Describe a second carries all four, not two (1 and 2 on the second, 3 and 4 300 ms
+        // later) for as long as they run.
+        assertThat(describes).extracting(Describe::at).containsExactly(0L, 300L, 1300L, 2300L, 3300L, 4300L, 5300L,
+                6300L);
+        assertThat(describes.get(0).taskIds()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(describes.subList(1, describes.size())).allSatisfy(d -> assertThat(d.taskIds())
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L));
     }
 
     // ---- Latest state for everyone ----

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.emulator.DbbrainEmulator;
 import dev.dbbrain.reactive.emulator.EmulatorStats;
+import dev.dbbrain.reactive.emulator.RecordedRequest;
 import dev.dbbrain.reactive.internal.SharedFormat;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
 import dev.dbbrain.reactive.ratelimit.redis.RedisWatchSharing;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -253,6 +256,9 @@ class FleetWatchIT {
         for (int i = 0; i < 6; i++) {
             ids.add(create(instance));
         }
+        while (emulator.pollRequest().isPresent()) {
+            // What the warm-up and the creations sent: not this test's.
+        }
         long before = describes();
         Duration interval = Duration.ofMillis(250);
         WatchOptions options = WatchOptions.defaults().pollInterval(interval);
@@ -263,14 +269,38 @@ class FleetWatchIT {
                 .collectList().block(WAIT);
         double seconds = (System.nanoTime() - start) / 1e9;
         long fleetDescribes = describes() - before;
+        List<List<String>> batches = new ArrayList<>();
+        for (RecordedRequest r = emulator.pollRequest().orElse(null); r != null;
+                r = emulator.pollRequest().orElse(null)) {
+            if (r.action().orElse("").equals("DescribeProxySessionKillTasks")) {
+                batches.add(r.parameters().entrySet().stream().filter(p -> p.getKey().startsWith("AsyncRequestIds"))
+                        .map(Map.Entry::getValue).sorted().toList());
+            }
+        }
+        // A wave: a Describe that carried some task's first poll. The watches of a replica subscribe one after the
+        // other; on a busy machine some do while the first round is in flight, and their first poll goes out in a
+        // Describe of its own.
+        Set<String> polled = new HashSet<>();
+        long waves = 0;
+        for (List<String> batch : batches) {
+            if (polled.addAll(batch)) {
+                waves++;
+            }
+        }
 
         assertThat(seen).hasSize(18).allSatisfy(infos -> assertThat(infos.get(infos.size() - 1).status())
                 .isEqualTo("finished"));
+        assertThat(batches).hasSize((int) fleetDescribes);
         long perInterval = (long) Math.floor(seconds / (interval.toMillis() / 1000.0)) + 2;
-        System.out.printf("3 replicas, 6 tasks of one instance, %.1f s: %d Describes (one per interval: %d)%n",
-                seconds, fleetDescribes, perInterval);
-        // The six tasks go out together: the fleet costs what one task on one replica costs.
-        assertThat(fleetDescribes).isLessThanOrEqualTo(perInterval);
+        long bound = perInterval + 2 * (waves - 1);
+        System.out.printf("3 replicas, 6 tasks of one instance, %.1f s: %d Describes (one per interval: %d, "
+                + "first polls in %d waves: bound %d): %s; %s%n", seconds, fleetDescribes, perInterval, waves, bound,
+                batches, fleet.stream().map(r -> r.name + "=" + r.stats()).toList());
+        // The six tasks go out together: the fleet costs what one task on one replica costs. A wave after the first
+        // costs its own Describe, which the tasks answered from the fleet join, and at most one more if another
+        // replica was polling them at that moment: not a Describe per wave per interval (32 in 4.1 s, seen under
+        // CPU hogs before the tasks joined).
+        assertThat(fleetDescribes).isLessThanOrEqualTo(bound);
     }
 
     // ---- Latest state for everyone ----
