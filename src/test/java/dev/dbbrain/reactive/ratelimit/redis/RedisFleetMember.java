@@ -7,12 +7,15 @@ import dev.dbbrain.reactive.DescribeProxySessionKillTasksRequest;
 import dev.dbbrain.reactive.ErrorCategory;
 import dev.dbbrain.reactive.auth.Credentials;
 import dev.dbbrain.reactive.ratelimit.RateLimiter;
+import dev.dbbrain.reactive.testing.SendStamps;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * One member of a fleet sharing a DBbrain budget through Redis: {@code clients} clients, each with a limiter object
@@ -21,7 +24,8 @@ import reactor.core.publisher.Mono;
  * Before the window each client sends one call, so connections are open when it starts.
  *
  * <p>Run as a process by {@code RedisFleetIT}: {@code endpoint redisUri secretId secretKey startEpochMillis
- * windowMillis clients concurrency}; prints one line {@code sent=N throttled=N lateWrites=N}. Blocks its main
+ * windowMillis clients concurrency stampsFile}; writes its clients' {@link SendStamps} to {@code stampsFile}
+ * and prints {@link #clockOffset()}, then one line {@code sent=N throttled=N lateWrites=N from=N to=N}. Blocks its main
  * thread, which is no event loop.
  */
 final class RedisFleetMember {
@@ -55,15 +59,28 @@ final class RedisFleetMember {
     }
 
     public static void main(String[] args) throws Exception {
+        SendStamps stamps = new SendStamps();
         Result result = run(args[0], args[1], args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]),
-                Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+                Integer.parseInt(args[6]), Integer.parseInt(args[7]), stamps);
+        stamps.write(Path.of(args[8]));
+        System.out.println(clockOffset());
         System.out.println(result);
         System.exit(0);
     }
 
+    /**
+     * {@code offset=N}: this JVM's {@link System#nanoTime()} minus its wall clock in nanoseconds. On Linux every JVM's
+     * nanoTime is the machine's monotonic clock, so the offsets of the members and of the test agree within a
+     * millisecond or two, and their send stamps are comparable; the test checks that before it compares them.
+     */
+    static String clockOffset() {
+        return "offset=" + (System.nanoTime() - System.currentTimeMillis() * 1_000_000L);
+    }
+
     static Result run(String endpoint, String redisUri, String secretId, String secretKey, long startEpochMillis,
-            long windowMillis, int clients, int concurrency) throws InterruptedException {
+            long windowMillis, int clients, int concurrency, SendStamps stamps) throws InterruptedException {
         List<RedisLimiter> limiters = new ArrayList<>();
+        ConnectionProvider pool = SendStamps.ownedLikePool("redis-fleet-member");
         List<DbbrainClient> fleet = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             // Redis's answers may take more than the default second on a loaded machine, and each late one would
@@ -72,8 +89,10 @@ final class RedisFleetMember {
             RedisLimiter limiter = (RedisLimiter) RedisRateLimiter.builder(redisUri)
                     .commandTimeout(Duration.ofSeconds(10)).build();
             limiters.add(limiter);
+            // What the client builds for itself by default, plus the send stamps (one pool for the member's clients).
             fleet.add(DbbrainClient.builder().endpoint(endpoint).credentials(Credentials.of(secretId, secretKey))
-                    .rateLimiter(limiter).maxRetries(0).responseTimeout(Duration.ofSeconds(10)).build());
+                    .httpClient(stamps.likeTheOwnedClient(pool)).rateLimiter(limiter).maxRetries(0)
+                    .responseTimeout(Duration.ofSeconds(10)).build());
         }
         AtomicLong sent = new AtomicLong();
         AtomicLong throttled = new AtomicLong();
@@ -99,6 +118,7 @@ final class RedisFleetMember {
         } finally {
             fleet.forEach(DbbrainClient::close);
             limiters.forEach(l -> l.close().block(Duration.ofSeconds(10)));
+            pool.disposeLater().block(Duration.ofSeconds(10));
         }
     }
 
