@@ -42,7 +42,7 @@ public final class CredentialAnswerTargets {
             assertThat(credentials.expiration()).isPresent();
         } catch (DbbrainCredentialsException e) {
             assertThat(e.getMessage()).contains(METADATA_URL);
-            noSecretIn(e, body);
+            noSecretIn(e, body, METADATA_URL);
         }
     }
 
@@ -50,11 +50,16 @@ public final class CredentialAnswerTargets {
      * Checks that the message repeats no secret of the body, apart from what the server chose to say about itself:
      * the RequestId, error code and error message, which the exception carries (and names in its message) by design.
      * A fuzzer copies one field into another, so a body whose RequestId holds the secret key is not a leak of the
-     * client's: the client cannot know which server-chosen string echoes a secret.
+     * client's: the client cannot know which server-chosen string echoes a secret. Likewise {@code named}, what the
+     * client itself puts in the message (a secret {@code "dentials"} is in the metadata URL's "credentials").
      */
-    private static void noSecretIn(DbbrainException e, byte[] body) {
+    private static void noSecretIn(DbbrainException e, byte[] body, String... named) {
         assertThat(e.getMessage()).hasSizeLessThan(4096);
         String message = withoutServerIdentifiers(e);
+        for (String n : named) {
+            // What the client names itself (the metadata URL): a "secret" the fuzzer made of a part of it is not one.
+            message = without(message, n);
+        }
         Matcher secrets = SECRET.matcher(new String(body, StandardCharsets.UTF_8));
         while (secrets.find()) {
             assertThat(message).as("a secret of the body in the message %s", e.getMessage())
