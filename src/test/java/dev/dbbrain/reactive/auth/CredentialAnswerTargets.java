@@ -9,6 +9,7 @@ import dev.dbbrain.reactive.DbbrainException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +39,7 @@ public final class CredentialAnswerTargets {
             assertThat(credentials.expiration()).isPresent();
         } catch (DbbrainDecodingException | DbbrainApiException e) {
             assertThat(e.action()).isEqualTo(AssumeRoleCredentials.ACTION);
-            noSecretIn(e, body, CredentialAnswerTargets::assumeRoleFailure);
+            noSecretIn(e, body, failureOf(AssumeRoleAnswer::credentials));
         }
     }
 
@@ -49,26 +50,20 @@ public final class CredentialAnswerTargets {
             assertThat(credentials.expiration()).isPresent();
         } catch (DbbrainCredentialsException e) {
             assertThat(e.getMessage()).contains(METADATA_URL);
-            noSecretIn(e, body, CredentialAnswerTargets::instanceRoleFailure);
+            noSecretIn(e, body, failureOf(b -> InstanceRoleAnswer.credentials(METADATA_URL, b)));
         }
     }
 
-    private static DbbrainException assumeRoleFailure(byte[] body) {
-        try {
-            AssumeRoleAnswer.credentials(body);
-            return null;
-        } catch (DbbrainException e) {
-            return e;
-        }
-    }
-
-    private static DbbrainException instanceRoleFailure(byte[] body) {
-        try {
-            InstanceRoleAnswer.credentials(METADATA_URL, body);
-            return null;
-        } catch (DbbrainException e) {
-            return e;
-        }
+    /** What reading a body with {@code read} fails with, or null when it does not fail. */
+    private static Function<byte[], DbbrainException> failureOf(Consumer<byte[]> read) {
+        return b -> {
+            try {
+                read.accept(b);
+                return null;
+            } catch (DbbrainException e) {
+                return e;
+            }
+        };
     }
 
     /**
